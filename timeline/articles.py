@@ -1,0 +1,195 @@
+"""Articles: front-matter text files (see CONTRACT.md) validated with marshmallow.
+
+A bad file never sinks a batch: `load_paths` returns the good articles and one
+`ArticleError` per bad file, each naming the file and the field at fault.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+ARTICLE_SUFFIXES = {".txt", ".md"}
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    published: dt.date  # the anchor of every relative date in the body
+    body: str
+    source: str = ""
+    url: str | None = None
+    language: str = "en"
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleError:
+    location: str  # file path, or "request" for an API body
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.field}: {self.message}"
+
+
+class PublishedField(fields.Field):
+    """An ISO 8601 date, or a datetime with an offset; loads as the date the article was published."""
+
+    default_error_messages = {
+        "invalid": "not an ISO 8601 date (YYYY-MM-DD) or datetime with offset: {input!r}",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text)
+            stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.make_error("invalid", input=text) from None
+        if stamp.tzinfo is None:
+            raise self.make_error("invalid", input=text)
+        return stamp.date()
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.isoformat()
+
+
+class ArticleSchema(Schema):
+    """The article fields of the contract (front matter, or the JSON body of POST /articles)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    title = fields.String(load_default="", validate=validate.Length(max=1000))
+    source = fields.String(load_default="", validate=validate.Length(max=500))
+    published = PublishedField(required=True)
+    url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+    language = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"))
+    text = fields.String(required=True, validate=validate.Length(min=1, error="the article body is empty"))
+
+
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+
+
+def article_id(url: str | None, body: str) -> str:
+    """Stable id: the same url (or, without one, the same text) always gives the same id."""
+    key = url if url else " ".join(body.split())
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def parse_article(raw: str, location: str) -> Article:
+    """Parse one article file's text; raises ValueError carrying an ArticleError."""
+    match = FRONT_MATTER.match(raw)
+    if not match:
+        raise ArticleRejected(ArticleError(location, "front matter", "missing: the file must start with a '---' block"))
+    try:
+        # BaseLoader keeps every value a string: the schema, not YAML's guessing, decides types.
+        meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f" (line {line + 2})" if line is not None else ""
+        raise ArticleRejected(ArticleError(location, "front matter", f"not valid YAML{where}")) from None
+    if not isinstance(meta, dict):
+        raise ArticleRejected(ArticleError(location, "front matter", "must be 'key: value' lines"))
+    body = raw[match.end():]
+    return build_article({**meta, "text": body}, location, path=location)
+
+
+def build_article(data: dict, location: str, path: str | None = None) -> Article:
+    """Validate article fields (front matter or API JSON) into an Article."""
+    if isinstance(data.get("text"), str) and not data["text"].strip():
+        data = {**data, "text": ""}
+    try:
+        loaded = ArticleSchema().load(data)
+    except ValidationError as exc:
+        field, messages = next(iter(sorted(exc.messages.items())))
+        message = messages[0] if isinstance(messages, list) else str(messages)
+        if field == "text":
+            field = "body"
+        raise ArticleRejected(ArticleError(location, field, str(message))) from None
+    body = loaded["text"]
+    stem = Path(path).stem if path else None
+    return Article(
+        id=stem or article_id(loaded["url"], body),
+        title=loaded["title"].strip() or first_line(body),
+        published=loaded["published"],
+        body=body,
+        source=loaded["source"],
+        url=loaded["url"],
+        language=loaded["language"],
+        path=path,
+    )
+
+
+def first_line(body: str) -> str:
+    for line in body.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+class ArticleRejected(ValueError):
+    def __init__(self, error: ArticleError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def read_article(path: Path) -> Article:
+    location = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleRejected(ArticleError(location, "file", exc.strerror or str(exc))) from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleRejected(ArticleError(location, "file", f"larger than {MAX_ARTICLE_BYTES} bytes"))
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleRejected(
+            ArticleError(location, "encoding", f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+        ) from None
+    return parse_article(raw, location)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files as given; folders expanded to their article files, sorted for stable output."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith((".", "README"))
+            )
+        else:
+            yield path
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ArticleError]:
+    """Stream articles (or the error for each bad file) without holding the batch in memory."""
+    for path in expand_paths(paths):
+        try:
+            yield read_article(path)
+        except ArticleRejected as rejected:
+            yield rejected.error
+
+
+def load_paths(paths: Iterable[str | Path]) -> tuple[list[Article], list[ArticleError]]:
+    articles: list[Article] = []
+    errors: list[ArticleError] = []
+    for item in iter_articles(paths):
+        (errors if isinstance(item, ArticleError) else articles).append(item)
+    return articles, errors

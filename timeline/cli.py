@@ -1,0 +1,116 @@
+"""The `timeline` command: a thin layer over the library (see CONTRACT.md)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+
+from . import __version__
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_extract(args) -> int:
+    from .formats import render
+    from .pipeline import timeline_from_paths
+    from .rulebook import RulebookInvalid
+
+    try:
+        timeline = timeline_from_paths(args.paths, args.rules)
+    except RulebookInvalid as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    sys.stdout.write(render(timeline.events, args.format, timeline.rules_version))
+    for error in timeline.errors:
+        print(str(error), file=sys.stderr)
+    return 2 if timeline.errors else 0
+
+
+def cmd_tag(args) -> int:
+    from .temporal import tag
+
+    if args.file in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        try:
+            with open(args.file, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{args.file}: {exc}", file=sys.stderr)
+            return 2
+    found = [{"text": t.text, "begin": t.begin, "end": t.end, "type": t.type, "value": t.value}
+             for t in tag(text, args.dct)]
+    print(json.dumps(found, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import waitress
+
+    from api import create_app
+
+    app = create_app()
+    print(f"serving the timeline on http://{args.host}:{args.port}/timeline", file=sys.stderr)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="timeline")
+    return 0
+
+
+def cmd_rules_check(args) -> int:
+    from .rulecheck import check_rules
+
+    problems, summary = check_rules(args.dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(summary)
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="timeline", description="Event timelines from news articles.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    extract = sub.add_parser("extract", help="print the ordered timeline of article files and folders")
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+    extract.add_argument("--format", choices=("json", "timelinejs", "ics", "csv"), default="json")
+    extract.add_argument("--rules", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    extract.set_defaults(func=cmd_extract)
+
+    tag = sub.add_parser("tag", help="temporal expressions of a text, anchored to a document date, as JSON")
+    tag.add_argument("--dct", type=_date, required=True, help="document creation time, YYYY-MM-DD")
+    tag.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    tag.set_defaults(func=cmd_tag)
+
+    serve = sub.add_parser("serve", help="run the HTTP API on a production WSGI server (waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(func=cmd_serve)
+
+    rules = sub.add_parser("rules", help="work with the rule files")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser("check", help="validate the rule files and run every example they carry")
+    check.add_argument("dir", nargs="?", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    check.set_defaults(func=cmd_rules_check)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

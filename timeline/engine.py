@@ -1,0 +1,152 @@
+"""The only module that talks to durable_rules (see DURABLE_RULES.md for why it is fenced in).
+
+Each event type's rules become one durable_rules ruleset (its JSON form). A mention is handed to
+the engine as a fact of plain features (computed in `features.py`), asserted and retracted at once:
+`assert_fact` fires every matching rule, where `post` would fire only one. The engine is not
+thread-safe, so one process-wide lock covers every assert+retract. Rulesets cannot be changed or
+re-registered under the same name, so each load gets fresh names, and a load is only done when
+the rule files' hash changes (every registration leaks a little memory inside the engine).
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+from durable import engine as durable_engine
+
+from .rulebook import Rule, Rulebook
+
+_LOCK = threading.RLock()
+_GENERATION = itertools.count(1)
+_FACT_IDS = itertools.count(1)
+
+
+class _Host(durable_engine.Host):
+    """One Host per process: each Host starts two background threads that never stop."""
+
+    def __init__(self):
+        super().__init__()
+        self.fired: list[tuple[int, str]] = []
+        self.actions: dict[str, object] = {}
+
+    def get_action(self, action_name):
+        # The engine does not tell an action which rule fired: bind the rule id in the action.
+        return self._recorder(action_name.split("/", 1)[1])
+
+    def _recorder(self, rule_id: str):
+        # Exactly one parameter: a second one, even with a default, makes the engine call it
+        # asynchronously with a callback instead of a rule id.
+        def record(c):
+            self.fired.append((c.m.id, rule_id))
+
+        return record
+
+
+_HOST: _Host | None = None
+
+
+def _host() -> _Host:
+    global _HOST
+    with _LOCK:
+        if _HOST is None:
+            _HOST = _Host()
+        return _HOST
+
+
+def rule_condition(rule: Rule, index: int) -> dict:
+    """The JSON condition of one rule over the features of a mention (see features.py for names)."""
+    terms: list[dict] = [{"kind": "mention"}, {f"t_{index}": True}, {f"neg_{index}": False}]
+    if rule.required:
+        terms.append({f"req_{index}": True})
+    if rule.forbidden:
+        terms.append({f"forb_{index}": False})
+    if rule.needs_date:
+        terms.append({"$lte": {f"dist_{index}": rule.date_within}})
+    if rule.refuse_hedged:
+        terms.append({"hedged": False})
+    for kind, minimum in sorted(rule.involving.items()):
+        if minimum > 0:
+            terms.append({"$gte": {kind: minimum}})
+    return {"$and": terms}
+
+
+def compile_ruleset(rules: tuple[Rule, ...], name: str) -> dict:
+    return {
+        name: {
+            f"r{index}": {"all": [{"m": rule_condition(rule, index)}], "run": f"{name}/{rule.id}"}
+            for index, rule in enumerate(rules)
+        }
+    }
+
+
+def evaluate(condition: dict, fact: dict) -> bool:
+    """Pure-Python reading of the same JSON conditions: the reference the engine is tested against."""
+    ops = {"$lt": lambda a, b: a < b, "$lte": lambda a, b: a <= b, "$gt": lambda a, b: a > b,
+           "$gte": lambda a, b: a >= b, "$neq": lambda a, b: a != b}
+    for key, value in condition.items():
+        if key == "$and":
+            if not all(evaluate(term, fact) for term in value):
+                return False
+        elif key == "$or":
+            if not any(evaluate(term, fact) for term in value):
+                return False
+        elif key in ops:
+            (name, expected), = value.items()
+            if name not in fact or not ops[key](fact[name], expected):
+                return False
+        elif fact.get(key, object()) != value or type(fact.get(key)) is not type(value):
+            return False
+    return True
+
+
+class RuleEngine:
+    """Classifies mention features with the rules of a rulebook, on the real durable_rules engine."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.version = rulebook.version
+        self.types = {event_type.name: event_type.rules for event_type in rulebook.types}
+        self._rulesets: dict[str, str] = {}
+        self.definitions: dict[str, dict] = {}
+        host = _host()
+        generation = next(_GENERATION)
+        for type_name, rules in self.types.items():
+            name = f"{type_name}_{rulebook.version}_{generation}"
+            definition = compile_ruleset(rules, name)
+            self.definitions[type_name] = definition[name]
+            self._register(host, definition)
+            self._rulesets[type_name] = name
+
+    @staticmethod
+    def _register(host: _Host, definition: dict) -> None:
+        import copy
+
+        for attempt in range(3):
+            try:
+                with _LOCK:
+                    host.register_rulesets(copy.deepcopy(definition))  # the engine mutates what it is given
+                return
+            except Exception as exc:  # about 0.3% of creations fail with error 102; a retry works
+                if "102" not in str(exc) or attempt == 2:
+                    raise
+                time.sleep(0.01)
+
+    def fired_rules(self, type_name: str, features: dict) -> list[str]:
+        """Ids of the rules of `type_name` whose conditions the features meet, in file order."""
+        host = _host()
+        fact = {**features, "kind": "mention", "id": next(_FACT_IDS)}
+        name = self._rulesets[type_name]
+        with _LOCK:
+            host.fired.clear()
+            try:
+                host.assert_fact(name, fact)
+            except durable_engine.MessageNotHandledException:
+                return []
+            finally:
+                try:
+                    host.retract_fact(name, fact)
+                except durable_engine.MessageNotHandledException:
+                    pass
+            fired = {rule_id for fact_id, rule_id in host.fired if fact_id == fact["id"]}
+            host.fired.clear()
+        return [rule.id for rule in self.types[type_name] if rule.id in fired]

@@ -1,0 +1,304 @@
+"""Reading a sentence: who and where it names, its candidate dates, and the features the rules decide on.
+
+All text matching happens here; the rules engine only sees the resulting plain values.
+Feature names (used by `engine.rule_condition`):
+  leaders, officials, people, countries, groups, actors   counts of who the sentence names
+  hedged                                                  speculation words present
+  t_<i> / req_<i> / forb_<i> / neg_<i>                    rule i: trigger found / required word present /
+                                                          forbidden word present / trigger negated
+  dist_<i>                                                words between rule i's trigger and the nearest date
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .rulebook import EventType, Lexicon, Rule
+from .temporal import Timex
+from .wordlists import Hit, WordMatcher, fold
+
+NO_DATE = 999
+WORD = re.compile(r"[\w'’-]+")
+DATE_TYPES = {"DATE", "TIME"}
+
+
+@dataclass
+class Reading:
+    """What one sentence says, independent of any event type."""
+
+    text: str
+    folded: str
+    timexes: list[Timex]  # offsets relative to the sentence
+    word_starts: list[int]
+    people: list[str] = field(default_factory=list)  # canonical names, in order of first mention
+    roles: dict[str, str] = field(default_factory=dict)
+    person_countries: dict[str, str] = field(default_factory=dict)
+    countries: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    titled: dict[str, int] = field(default_factory=dict)  # unnamed leaders/officials ("the prime minister")
+    hedged: bool = False
+    negations: list[int] = field(default_factory=list)  # word indexes
+    event_dates: list[Timex] = field(default_factory=list)  # dates that can be an event's date
+
+    def word_index(self, offset: int) -> int:
+        lo, hi = 0, len(self.word_starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.word_starts[mid] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(lo - 1, 0)
+
+    def counts(self) -> dict[str, int]:
+        leaders = sum(1 for p in self.people if self.roles[p] == "leader") + self.titled.get("leader", 0)
+        officials = sum(1 for p in self.people if self.roles[p] == "official") + self.titled.get("official", 0)
+        return {
+            "leaders": leaders, "officials": officials, "people": leaders + officials,
+            "countries": len(self.countries), "groups": len(self.groups),
+            "actors": leaders + officials + len(self.countries) + len(self.groups),
+        }
+
+
+class SentenceReader:
+    """Compiled word lists of one rulebook; reads sentences into Readings and features."""
+
+    def __init__(self, lexicon: Lexicon, types: tuple[EventType, ...]):
+        self.lexicon = lexicon
+        names: list[str] = []
+        self.person_of: dict[str, object] = {}
+        for person in lexicon.people:
+            for alias in (person.name, *person.aliases):
+                names.append("=" + alias)
+                self.person_of[fold(alias)] = person
+        self.names = WordMatcher(names, ignore_case=False)
+        self.titles = {role: WordMatcher(["=" + w for w in words]) for role, words in lexicon.titles.items()}
+        country_words = []
+        self.country_of: dict[str, str] = {}
+        for country, aliases in lexicon.countries.items():
+            for alias in (country, *aliases):
+                country_words.append("=" + alias)
+                self.country_of[fold(alias)] = country
+        self.country_matcher = WordMatcher(country_words, ignore_case=False)
+        self.group_matcher = WordMatcher(["=" + g for g in lexicon.groups], ignore_case=False)
+        self.place_matcher = WordMatcher(["=" + p for p in lexicon.places], ignore_case=False)
+        self.reporting = WordMatcher(lexicon.reporting_verbs, lexicon.irregular_verbs)
+        self.negation = WordMatcher(lexicon.negations, lexicon.irregular_verbs)
+        self.hedges = WordMatcher(lexicon.hedges, lexicon.irregular_verbs)
+        irregular = lexicon.irregular_verbs
+        self.rule_matchers: dict[str, tuple] = {}
+        for event_type in types:
+            for rule in event_type.rules:
+                patterns = [re.compile(p, re.IGNORECASE) for p in rule.trigger_patterns]
+                self.rule_matchers[rule.id] = (
+                    WordMatcher(rule.triggers, irregular), patterns,
+                    WordMatcher(rule.required, irregular), WordMatcher(rule.forbidden, irregular),
+                )
+        self.type_triggers = {
+            event_type.name: WordMatcher([t for r in event_type.rules for t in r.triggers], irregular)
+            for event_type in types
+        }
+        self.type_has_patterns = {t.name: any(r.trigger_patterns for r in t.rules) for t in types}
+        self.status_matchers = {
+            t.name: [(status, WordMatcher(words, irregular)) for status, words in t.status] for t in types
+        }
+
+    def may_concern(self, type_name: str, folded: str) -> bool:
+        """Cheap pre-check: does the sentence hold any trigger of this type at all?"""
+        return self.type_has_patterns[type_name] or self.type_triggers[type_name].search(folded) is not None
+
+    # ------------------------------------------------------------ reading
+
+    def read(self, text: str, timexes: list[Timex]) -> Reading:
+        folded = fold(text)
+        reading = Reading(text, folded, timexes, [m.start() for m in WORD.finditer(folded)] or [0])
+        covered = [(t.begin, t.end) for t in timexes]
+        name_spans = []
+        for hit in self.names.finditer(folded):
+            person = self.person_of[hit.text]
+            name_spans.append((hit.begin, hit.end))
+            if person.name not in reading.roles:
+                reading.people.append(person.name)
+                reading.roles[person.name] = person.role
+                if person.country:
+                    reading.person_countries[person.name] = person.country
+        for role, matcher in self.titles.items():
+            for hit in matcher.finditer(folded):
+                if _inside(hit, covered):
+                    continue
+                # "President Vladimir Putin": a title right before a listed name is not another person
+                if any(0 <= s - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:s]) for s, _ in name_spans):
+                    continue
+                if any(s <= hit.begin < e for s, e in name_spans):
+                    continue
+                reading.titled[role] = 1  # an unnamed office holder counts once per role
+        for hit in self.country_matcher.finditer(folded):
+            country = self.country_of[hit.text]
+            if country not in reading.countries:
+                reading.countries.append(country)
+        for hit in self.group_matcher.finditer(folded):
+            if hit.text not in reading.groups:
+                reading.groups.append(hit.text)
+        for hit in self.place_matcher.finditer(folded):
+            if hit.text not in reading.places and not _inside(hit, covered):
+                reading.places.append(hit.text)
+        reading.hedged = self.hedges.search(folded) is not None
+        reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(folded)]
+        reporting = [(h.begin, h.end) for h in self.reporting.finditer(folded)]
+        reading.event_dates = [
+            t for t in timexes
+            if t.type in DATE_TYPES and t.first is not None and not _is_report_date(folded, t, reporting)
+            and not _is_bound(folded, t) and not _is_dateline(folded, t)
+        ]
+        return reading
+
+    def trigger(self, rule: Rule, reading: Reading) -> Hit | None:
+        """The first trigger of the rule in the sentence that is not part of a date ("March 2024")."""
+        triggers, patterns, _, _ = self.rule_matchers[rule.id]
+        covered = [(t.begin, t.end) for t in reading.timexes]
+        for hit in triggers.finditer(reading.folded):
+            if not _inside(hit, covered):
+                return hit
+        for pattern in patterns:
+            match = pattern.search(reading.folded)
+            if match:
+                return Hit(match.start(), match.end(), match.group(0), pattern.pattern)
+        return None
+
+    def features(self, event_type: EventType, reading: Reading) -> tuple[dict, dict[str, Hit]]:
+        """The fact handed to the engine for one event type, and each rule's trigger hit."""
+        facts: dict = {**reading.counts(), "hedged": reading.hedged}
+        hits: dict[str, Hit] = {}
+        for index, rule in enumerate(event_type.rules):
+            _, _, required, forbidden = self.rule_matchers[rule.id]
+            hit = self.trigger(rule, reading)
+            facts[f"t_{index}"] = hit is not None
+            facts[f"req_{index}"] = required.search(reading.folded) is not None
+            facts[f"forb_{index}"] = forbidden.search(reading.folded) is not None
+            if hit is None:
+                facts[f"neg_{index}"] = False
+                facts[f"dist_{index}"] = NO_DATE
+                continue
+            hits[rule.id] = hit
+            word = reading.word_index(hit.begin)
+            facts[f"neg_{index}"] = any(0 < word - n <= 3 for n in reading.negations)
+            facts[f"dist_{index}"] = min(
+                (self.distance(reading, hit, t) for t in reading.event_dates), default=NO_DATE)
+        return facts, hits
+
+    @staticmethod
+    def distance(reading: Reading, hit: Hit, timex: Timex) -> int:
+        """Words between a trigger and a date (0 when they touch).
+
+        A date that opens the sentence ("Two days earlier, X and Y met") frames the whole clause: 1.
+        """
+        if reading.word_index(timex.begin) <= 2 and reading.folded[timex.end:timex.end + 1] == ",":
+            return 1
+        if timex.begin >= hit.end:
+            return max(reading.word_index(timex.begin) - reading.word_index(hit.end - 1) - 1, 0)
+        return max(reading.word_index(hit.begin) - reading.word_index(max(timex.end - 1, 0)) - 1, 0)
+
+    def nearest(self, matcher_hits, hit: Hit):
+        """The hit closest to a trigger, preferring one before it (the subject, the place of 'in X')."""
+        best, best_key = None, None
+        for other in matcher_hits:
+            key = (hit.begin - other.end) if other.end <= hit.begin else 1000 + other.begin - hit.end
+            if best_key is None or key < best_key:
+                best, best_key = other, key
+        return best
+
+    def clause(self, reading: Reading, hit: Hit) -> tuple[int, int]:
+        """The stretch of the sentence around a trigger between commas, semicolons, dashes or brackets."""
+        begin = max((m.end() for m in CLAUSE_BREAK.finditer(reading.folded, 0, hit.begin)), default=0)
+        after = CLAUSE_BREAK.search(reading.folded, hit.end)
+        return begin, after.start() if after else len(reading.folded)
+
+    def participants(self, reading: Reading, hit: Hit) -> tuple[list[str], list[str], list[str]]:
+        """(people, countries, groups) named in the trigger's clause; the whole sentence when it names none."""
+        begin, end = self.clause(reading, hit)
+        part = reading.folded[begin:end]
+        people = _unique(self.person_of[h.text].name for h in self.names.finditer(part))
+        countries = _unique(self.country_of[h.text] for h in self.country_matcher.finditer(part))
+        groups = _unique(h.text for h in self.group_matcher.finditer(part))
+        if not (people or countries or groups):
+            people, countries, groups = list(reading.people), list(reading.countries), list(reading.groups)
+        for person in people:
+            country = reading.person_countries.get(person)
+            if country and country not in countries:
+                countries.append(country)
+        return people, countries, groups
+
+    def destination(self, reading: Reading, hit: Hit) -> str | None:
+        """'visit China', 'trip to Moscow': a country or place named right after the trigger."""
+        window = reading.folded[hit.end:hit.end + 25]
+        for matcher, names in ((self.place_matcher, None), (self.country_matcher, self.country_of)):
+            found = matcher.search(window)
+            if found and re.fullmatch(r"\s*(?:to\s+|in\s+)?(?:the\s+)?", window[:found.begin]):
+                return names[found.text] if names else found.text
+        return None
+
+    def person_near(self, reading: Reading, hit: Hit) -> str | None:
+        near = self.nearest(list(self.names.finditer(reading.folded)), hit)
+        return self.person_of[near.text].name if near else None
+
+    def place_near(self, reading: Reading, hit: Hit) -> str | None:
+        """A place introduced by a preposition ('in Geneva', 'through Red Square'), closest to the trigger."""
+        groups = [(g.begin, g.end) for g in self.group_matcher.finditer(reading.folded)]
+        hits = [h for h in self.place_matcher.finditer(reading.folded)
+                if not _inside(h, groups) and re.search(r"\b(?:in|at|to|through|inside|near|into|from|of)\s+(?:the\s+)?$",
+                             reading.folded[max(0, h.begin - 12):h.begin], re.IGNORECASE)]
+        after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"
+        near = after[0] if after else self.nearest(hits, hit)
+        return near.text if near else None
+
+    def status(self, type_name: str, reading: Reading) -> str | None:
+        for status, matcher in self.status_matchers[type_name]:
+            if matcher.search(reading.folded):
+                return status
+        return None
+
+
+CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _inside(hit: Hit, spans) -> bool:
+    return any(b <= hit.begin and hit.end <= e for b, e in spans)
+
+
+BOUND_WORDS = {"since", "until", "till", "before", "after", "by", "through"}
+
+
+def _is_bound(folded: str, timex: Timex) -> bool:
+    """'since 2013', 'until May': the edge of a span, not the day something happens."""
+    before = folded[max(0, timex.begin - 12):timex.begin].split()
+    return bool(before) and before[-1].lower() in BOUND_WORDS
+
+
+def _is_dateline(folded: str, timex: Timex) -> bool:
+    """'... - People's Daily (April 10)' or '... - Bloomberg - April 23': the date a digest item appeared."""
+    after = folded[timex.end:].strip()
+    if after not in ("", ")", ")."):
+        return False
+    before = folded[:timex.begin].rstrip()
+    return before.endswith(("(", "-")) and "." not in before[-40:]
+
+
+def _is_report_date(folded: str, timex: Timex, reporting: list[tuple[int, int]]) -> bool:
+    """'said Thursday', 'said on Wednesday', 'in a statement Sunday', 'on Monday said': the date of a statement."""
+    before = folded[max(0, timex.begin - 40):timex.begin]
+    gap = re.search(r"(\w[\w'-]*)\W+(?:(?:on|late|early|last|this|in|earlier|later)\s+)?$", before)
+    if gap:
+        word_end = timex.begin - (len(before) - gap.end(1))
+        if any(b < word_end <= e for b, e in reporting):
+            return True
+    after = re.match(r"\s*,?\s*(\w+)", folded[timex.end:timex.end + 20])
+    if after:
+        start = timex.end + after.start(1)
+        if any(b == start for b, e in reporting) and after.group(1) in {"said", "says", "told", "announced"}:
+            return True
+    return False

@@ -1,0 +1,160 @@
+"""Event mentions: one sentence that the rules classify as a summit, tariff move or parade."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass
+
+from .articles import Article
+from .engine import RuleEngine
+from .features import Reading, SentenceReader
+from .rulebook import EventType, Rule, Rulebook
+from .sentences import Sentence, split_sentences
+from .temporal import Timex, tag
+
+DURATION_DAYS = re.compile(r"^P(\d+)D$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    type: str
+    rule: str
+    rules_version: str
+    status: str
+    label: str
+    trigger: str
+    article: str
+    title: str
+    published: dt.date
+    sentence: str
+    sentence_begin: int  # offsets into the article body
+    sentence_end: int
+    date_text: str | None
+    date_begin: int | None
+    date_end: int | None
+    start: dt.date | None
+    end: dt.date | None
+    granularity: str | None
+    people: tuple[str, ...]
+    countries: tuple[str, ...]
+    groups: tuple[str, ...]
+    place: str | None
+    priority: int
+
+
+class Classifier:
+    """A rulebook made ready for use: compiled word lists plus the engine's rulesets."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.rulebook = rulebook
+        self.reader = SentenceReader(rulebook.lexicon, rulebook.types)
+        self.engine = RuleEngine(rulebook)
+        self.rules = {rule.id: rule for rule in rulebook.rules}
+
+    @property
+    def version(self) -> str:
+        return self.rulebook.version
+
+    def classify_sentence(self, reading: Reading) -> list[tuple[EventType, Rule, dict, object]]:
+        """Every event type the sentence is a mention of, with the winning rule of each."""
+        found = []
+        for event_type in self.rulebook.types:
+            if not self.reader.may_concern(event_type.name, reading.folded):
+                continue  # no trigger of this type: no rule could fire
+            features, hits = self.reader.features(event_type, reading)
+            fired = self.engine.fired_rules(event_type.name, features)
+            if fired:
+                best = max((self.rules[r] for r in fired), key=lambda r: r.priority)
+                found.append((event_type, best, features, hits[best.id]))
+        return found
+
+    def mentions(self, article: Article, timexes: list[Timex] | None = None) -> list[Mention]:
+        body = article.body
+        if timexes is None:
+            timexes = tag(body, article.published)
+        result: list[Mention] = []
+        position = 0
+        for sentence in split_sentences(body):
+            # timexes are sorted: walk them alongside the sentences
+            while position < len(timexes) and timexes[position].end <= sentence.begin:
+                position += 1
+            inside = []
+            index = position
+            while index < len(timexes) and timexes[index].begin < sentence.end:
+                t = timexes[index]
+                if t.begin >= sentence.begin and t.end <= sentence.end:
+                    inside.append(_shift(t, -sentence.begin))
+                index += 1
+            reading = self.reader.read(sentence.text, inside)
+            for event_type, rule, features, hit in self.classify_sentence(reading):
+                result.append(self._mention(article, sentence, reading, event_type, rule, hit))
+        return result
+
+    def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit):
+        date = min(reading.event_dates, key=lambda t: self.reader.distance(reading, hit, t), default=None)
+        start = end = granularity = None
+        if date is not None:
+            start, end, granularity = date.first, date.last, date.granularity
+            start, end = _stretch_by_duration(reading, hit, date, start, end)
+        status = self.reader.status(event_type.name, reading)
+        if status is None:
+            status = event_type.future_status if start and start > article.published else event_type.default_status
+        place = self.reader.place_near(reading, hit)
+        people, countries, groups = self.reader.participants(reading, hit)
+        label = make_label(rule.labels, {
+            "person": self.reader.person_near(reading, hit) or "",
+            "people": join_names(people),
+            "countries": join_names(countries),
+            "groups": join_names(groups),
+            "destination": self.reader.destination(reading, hit) or "",
+            "place": place or "",
+            "status": status,
+            "trigger": hit.text.lower(),
+            "Trigger": hit.text[:1].upper() + hit.text[1:].lower(),
+        })
+        return Mention(
+            type=event_type.name, rule=rule.id, rules_version=self.version, status=status, label=label,
+            trigger=hit.text, article=article.id, title=article.title, published=article.published,
+            sentence=sentence.text, sentence_begin=sentence.begin, sentence_end=sentence.end,
+            date_text=date.text if date else None,
+            date_begin=(date.begin + sentence.begin) if date else None,
+            date_end=(date.end + sentence.begin) if date else None,
+            start=start, end=end, granularity=granularity,
+            people=tuple(people), countries=tuple(countries), groups=tuple(groups),
+            place=place, priority=rule.priority,
+        )
+
+
+def _shift(timex: Timex, delta: int) -> Timex:
+    from dataclasses import replace
+
+    return replace(timex, begin=timex.begin + delta, end=timex.end + delta)
+
+
+def _stretch_by_duration(reading: Reading, hit, date: Timex, start, end):
+    """'a four-day trip starting Wednesday': a one-day date plus a day count next to the trigger."""
+    if start != end or date.granularity != "day":
+        return start, end
+    for timex in reading.timexes:
+        match = DURATION_DAYS.match(timex.value) if timex.type == "DURATION" else None
+        if match and 0 <= hit.begin - timex.end <= 3 and 1 < int(match.group(1)) <= 31:
+            return start, start + dt.timedelta(days=int(match.group(1)) - 1)
+    return start, end
+
+
+def join_names(names) -> str:
+    names = list(names)[:3]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def make_label(templates, values: dict[str, str]) -> str:
+    """The first template whose {blanks} can all be filled."""
+    for template in templates:
+        needed = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        if all(values.get(name) for name in needed):
+            text = template.format_map(values)
+            return text[:1].upper() + text[1:]
+    return re.sub(r"\s*\{[^}]*\}\s*", " ", templates[-1]).strip()

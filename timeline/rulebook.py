@@ -1,0 +1,390 @@
+"""The editors' rule files (rules/*.yaml): reading, validating with file:line errors, and the model.
+
+Every `<type>.yaml` holds the rules of one event type; `actors.yaml` and `language.yaml` hold the
+word lists they share. The whole folder has a version: the hash of its files' bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from .wordlists import WordMatcher, check_entry
+
+SHARED_FILES = ("actors.yaml", "language.yaml")
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+INVOLVING_KINDS = ("leaders", "officials", "people", "countries", "groups", "actors")
+MAX_RULES_PER_TYPE = 100  # the engine hangs on very large rulesets (DURABLE_RULES.md)
+
+
+@dataclass(frozen=True)
+class RuleFileError:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class RulebookInvalid(ValueError):
+    def __init__(self, errors: list[RuleFileError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+def load_yaml_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
+    """Parse YAML and return (data, lines) where lines maps a path like ("rules", 0, "id") to its line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {}
+    if root is None:
+        return None, lines
+
+    def walk(node, path):
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int)):
+                    raise DuplicateOrBadKey(key_node.start_mark.line + 1, f"a key must be a word, not {key!r}")
+                if key in out:
+                    raise DuplicateOrBadKey(key_node.start_mark.line + 1, f"{key!r} appears twice")
+                lines[path + (key,)] = key_node.start_mark.line + 1
+                out[key] = walk(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [walk(child, path + (i,)) for i, child in enumerate(node.value)]
+        return loader.construct_object(node, deep=True)
+
+    return walk(root, ()), lines
+
+
+class DuplicateOrBadKey(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def flatten_messages(messages, path=()):
+    """marshmallow's nested error dict -> [(path, message)]."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            # marshmallow nests dict-field errors under "key"/"value": not part of the file's path
+            skip = key in ("_schema", "value", "key")
+            yield from flatten_messages(value, path + (() if skip else (key,)))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        for message in messages:
+            yield path, message
+    elif isinstance(messages, list):
+        for item in messages:
+            yield from flatten_messages(item, path)
+    else:
+        yield path, str(messages)
+
+
+def line_of(lines: dict[tuple, int], path: tuple) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+# ---------------------------------------------------------------- schemas of the files
+
+class WordList(fields.List):
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            raise self.make_error("invalid")
+        words = super()._deserialize(value, attr, data, **kwargs)
+        problems = {i: [problem] for i, w in enumerate(words) if (problem := check_entry(w))}
+        if problems:
+            raise ValidationError(problems)
+        return words
+
+
+class ExamplesSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    match = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
+                        validate=validate.Length(min=1, error="give at least one sentence that must match"))
+    no_match = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+
+def _check_patterns(patterns):
+    problems = {}
+    for i, pattern in enumerate(patterns):
+        if len(pattern) > 300:
+            problems[i] = ["a pattern longer than 300 characters"]
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems[i] = [f"bad regular expression {pattern!r}: {exc.msg}"]
+    if problems:
+        raise ValidationError(problems)
+
+
+class RuleSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9-]*$", error="an id looks like 'summit.state-visit' (type, dot, name)"))
+    description = fields.String(load_default="")
+    triggers = WordList(load_default=list)
+    trigger_patterns = fields.List(fields.String(), load_default=list, validate=_check_patterns)
+    required = WordList(load_default=list)
+    forbidden = WordList(load_default=list)
+    involving = fields.Dict(keys=fields.String(validate=validate.OneOf(INVOLVING_KINDS)),
+                            values=fields.Integer(strict=True, validate=validate.Range(min=0, max=20)),
+                            load_default=dict)
+    needs_date = fields.Boolean(load_default=True)
+    date_within = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1, max=200))
+    refuse_hedged = fields.Boolean(load_default=True)
+    priority = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=1000))
+    label = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
+                        validate=validate.Length(min=1))
+    examples = fields.Nested(ExamplesSchema, required=True)
+
+
+class TypeFileSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    type = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$"))
+    description = fields.String(load_default="")
+    examples_published = fields.Date(load_default=lambda: dt.date(2025, 1, 15))
+    forbidden = WordList(load_default=list)
+    status = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[a-z][a-z_-]*$")), values=WordList(),
+                         load_default=dict)
+    default_status = fields.String(load_default="reported")
+    future_status = fields.String(load_default="announced")
+    rules = fields.List(fields.Nested(RuleSchema), required=True,
+                        validate=validate.Length(min=1, max=MAX_RULES_PER_TYPE))
+
+
+class PersonSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    aliases = WordList(load_default=list)
+    country = fields.String(load_default=None, allow_none=True)
+    role = fields.String(required=True, validate=validate.OneOf(("leader", "official")))
+
+
+class ActorsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    people = fields.List(fields.Nested(PersonSchema), load_default=list)
+    titles = fields.Dict(keys=fields.String(validate=validate.OneOf(("leader", "official"))), values=WordList(),
+                         load_default=dict)
+    countries = fields.Dict(keys=fields.String(), values=WordList(), load_default=dict)
+    groups = WordList(load_default=list)
+    places = WordList(load_default=list)
+
+
+class LanguageSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reporting_verbs = WordList(load_default=list)
+    negations = WordList(load_default=list)
+    hedges = WordList(load_default=list)
+    irregular_verbs = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=dict)
+
+
+# ---------------------------------------------------------------- the model
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    description: str
+    triggers: tuple[str, ...]
+    trigger_patterns: tuple[str, ...]
+    required: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    involving: dict
+    needs_date: bool
+    date_within: int
+    refuse_hedged: bool
+    priority: int
+    labels: tuple[str, ...]
+    examples_match: tuple[str, ...]
+    examples_no_match: tuple[str, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    file: str
+    rules: tuple[Rule, ...]
+    status: tuple[tuple[str, tuple[str, ...]], ...]
+    examples_published: dt.date
+    default_status: str = "reported"
+    future_status: str = "announced"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    aliases: tuple[str, ...]
+    country: str | None
+    role: str
+
+
+@dataclass
+class Lexicon:
+    people: list[Person]
+    titles: dict[str, list[str]]
+    countries: dict[str, list[str]]
+    groups: list[str]
+    places: list[str]
+    reporting_verbs: list[str]
+    negations: list[str]
+    hedges: list[str]
+    irregular_verbs: dict[str, list[str]]
+    matchers: dict = field(default_factory=dict, repr=False)
+
+    def matcher(self, name: str, entries, ignore_case: bool = True) -> WordMatcher:
+        """Compiled once per rulebook and reused for every sentence."""
+        key = (name, ignore_case)
+        if key not in self.matchers:
+            self.matchers[key] = WordMatcher(entries, self.irregular_verbs, ignore_case)
+        return self.matchers[key]
+
+
+@dataclass
+class Rulebook:
+    directory: str
+    version: str
+    types: tuple[EventType, ...]
+    lexicon: Lexicon
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [rule for event_type in self.types for rule in event_type.rules]
+
+
+# ---------------------------------------------------------------- loading
+
+def _load_file(path: Path, schema: Schema, errors: list[RuleFileError]):
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        errors.append(RuleFileError(name, 1, "not UTF-8 text"))
+        return None, {}
+    except OSError as exc:
+        errors.append(RuleFileError(name, 1, exc.strerror or str(exc)))
+        return None, {}
+    try:
+        data, lines = load_yaml_with_lines(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        errors.append(RuleFileError(name, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}"))
+        return None, {}
+    except yaml.YAMLError as exc:
+        errors.append(RuleFileError(name, 1, f"not valid YAML: {exc}"))
+        return None, {}
+    except DuplicateOrBadKey as exc:
+        errors.append(RuleFileError(name, exc.line, str(exc)))
+        return None, {}
+    except RecursionError:
+        errors.append(RuleFileError(name, 1, "nested too deeply"))
+        return None, {}
+    if not isinstance(data, dict):
+        errors.append(RuleFileError(name, 1, "the file must be a set of 'key: value' lines"))
+        return None, {}
+    try:
+        return schema.load(data), lines
+    except ValidationError as exc:
+        for path_, message in flatten_messages(exc.messages):
+            where = ".".join(str(p) for p in path_)
+            if message == "Unknown field.":
+                message = f"unknown key {path_[-1]!r}"
+            errors.append(RuleFileError(name, line_of(lines, tuple(path_)), f"{where}: {message}" if where else message))
+        return None, {}
+
+
+def load_rulebook(directory: str | Path | None = None) -> Rulebook:
+    """Read and validate the rule folder; raises RulebookInvalid listing every mistake as file:line."""
+    folder = Path(directory) if directory else DEFAULT_RULES_DIR
+    errors: list[RuleFileError] = []
+    if not folder.is_dir():
+        raise RulebookInvalid([RuleFileError(str(folder), 1, "no such rules folder")])
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+    actors, _ = _load_file(folder / "actors.yaml", ActorsSchema(), errors)
+    language, _ = _load_file(folder / "language.yaml", LanguageSchema(), errors)
+    types: list[EventType] = []
+    seen_ids: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in SHARED_FILES:
+            continue
+        data, lines = _load_file(path, TypeFileSchema(), errors)
+        if data is None:
+            continue
+        type_forbidden = tuple(data["forbidden"])
+        rules = []
+        for index, raw in enumerate(data["rules"]):
+            line = line_of(lines, ("rules", index))
+            if not raw["id"].startswith(data["type"] + "."):
+                errors.append(RuleFileError(str(path), line_of(lines, ("rules", index, "id")),
+                                            f"rule id {raw['id']!r} must start with '{data['type']}.'"))
+            if raw["id"] in seen_ids:
+                errors.append(RuleFileError(str(path), line_of(lines, ("rules", index, "id")),
+                                            f"rule id {raw['id']!r} is already used in {seen_ids[raw['id']]}"))
+            seen_ids[raw["id"]] = str(path)
+            if not raw["triggers"] and not raw["trigger_patterns"]:
+                errors.append(RuleFileError(str(path), line, "a rule needs 'triggers' (or 'trigger_patterns')"))
+            rules.append(Rule(
+                id=raw["id"], type=data["type"], description=raw["description"],
+                triggers=tuple(raw["triggers"]), trigger_patterns=tuple(raw["trigger_patterns"]),
+                required=tuple(raw["required"]), forbidden=type_forbidden + tuple(raw["forbidden"]),
+                involving=dict(raw["involving"]), needs_date=raw["needs_date"], date_within=raw["date_within"],
+                refuse_hedged=raw["refuse_hedged"], priority=raw["priority"], labels=tuple(raw["label"]),
+                examples_match=tuple(raw["examples"]["match"]),
+                examples_no_match=tuple(raw["examples"]["no_match"]), file=str(path), line=line,
+            ))
+        if path.stem != data["type"]:
+            errors.append(RuleFileError(str(path), line_of(lines, ("type",)),
+                                        f"type {data['type']!r} must match the file name ({path.stem}.yaml)"))
+        types.append(EventType(data["type"], str(path), tuple(rules),
+                               tuple((k, tuple(v)) for k, v in data["status"].items()), data["examples_published"],
+                               data["default_status"], data["future_status"]))
+    if not types and not errors:
+        errors.append(RuleFileError(str(folder), 1, "no rule files (<type>.yaml) in this folder"))
+    if errors:
+        raise RulebookInvalid(errors)
+    lexicon = Lexicon(
+        people=[Person(p["name"], tuple(p["aliases"]), p["country"], p["role"]) for p in actors["people"]],
+        titles={k: list(v) for k, v in actors["titles"].items()},
+        countries={k: list(v) for k, v in actors["countries"].items()},
+        groups=list(actors["groups"]), places=list(actors["places"]),
+        reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
+        hedges=list(language["hedges"]),
+        irregular_verbs={k.lower(): list(v) for k, v in language["irregular_verbs"].items()},
+    )
+    return Rulebook(str(folder), digest.hexdigest()[:12], tuple(types), lexicon)

@@ -1,0 +1,74 @@
+"""The timeline JSON of the contract, defined once with marshmallow (CLI and API share it)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+GRANULARITIES = ("day", "week", "month", "season", "quarter", "year", "decade", "century")
+
+
+class SourceSchema(Schema):
+    article = fields.String(required=True)
+    title = fields.String()
+    published = fields.Date(required=True)
+    sentence = fields.String(required=True)
+    sentence_begin = fields.Integer()
+    sentence_end = fields.Integer()
+    date_text = fields.String(allow_none=True)
+    date_begin = fields.Integer(allow_none=True)
+    date_end = fields.Integer(allow_none=True)
+    start = fields.Date(allow_none=True)
+    end = fields.Date(allow_none=True)
+    rule = fields.String(required=True)
+    rules_version = fields.String()
+    status = fields.String()
+
+
+class ConflictSchema(Schema):
+    article = fields.String(required=True)
+    published = fields.Date(required=True)
+    date_text = fields.String(allow_none=True)
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+
+class EventSchema(Schema):
+    id = fields.String(required=True)
+    type = fields.String(required=True)
+    label = fields.String(required=True)
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    granularity = fields.String(required=True, validate=validate.OneOf(GRANULARITIES))
+    status = fields.String()
+    participants = fields.List(fields.String())
+    sources = fields.List(fields.Nested(SourceSchema), required=True)
+    conflicts = fields.List(fields.Nested(ConflictSchema))
+
+
+class TimelineSchema(Schema):
+    events = fields.List(fields.Nested(EventSchema), required=True)
+    rules_version = fields.String()
+
+
+def mention_source(mention) -> dict:
+    return {
+        "article": mention.article, "title": mention.title, "published": mention.published,
+        "sentence": mention.sentence, "sentence_begin": mention.sentence_begin, "sentence_end": mention.sentence_end,
+        "date_text": mention.date_text, "date_begin": mention.date_begin, "date_end": mention.date_end,
+        "start": mention.start, "end": mention.end, "rule": mention.rule, "rules_version": mention.rules_version,
+        "status": mention.status,
+    }
+
+
+def event_record(event) -> dict:
+    return {
+        "id": event.id, "type": event.type, "label": event.label, "start": event.start, "end": event.end,
+        "granularity": event.granularity, "status": event.status, "participants": event.participants,
+        "sources": [mention_source(m) for m in event.sources], "conflicts": event.conflicts,
+    }
+
+
+def timeline_json(events, rules_version: str | None = None) -> dict:
+    payload = {"events": [event_record(e) for e in events]}
+    if rules_version:
+        payload["rules_version"] = rules_version
+    return TimelineSchema().dump(payload)

@@ -1,0 +1,74 @@
+"""Reading the sentence around an expression: which tense governs it (past, future or none)."""
+from __future__ import annotations
+
+import regex
+
+SENT_BREAK = regex.compile(
+    r'(?:(?<=[.!?])(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt'
+    r'|Col|Inc|Corp|Co|Jr|Sr|vs|U\.S|[A-Z])\.)["”’)]?\s+(?=["“‘(]?[A-Z])|\n)')
+CLAUSE_BREAK = regex.compile(r';|\s[—–]\s|—|,\s+(?:and|but|while|when|whereas|although|though|as|after|before|which|who)\s|\s(?:but|while|whereas)\s')
+WINDOW = 90
+
+
+class TenseReader:
+    """Finds the nearest tense cue to an expression: first to its left inside its clause, then to
+    its right, then in the rest of the sentence.  Cue words come from the lexicon's lists."""
+
+    def __init__(self, lists: dict):
+        fut = sorted({str(w) for w in lists.get("tense_future", [])}, key=len, reverse=True)
+        past = sorted({str(w) for w in lists.get("tense_past", [])}, key=len, reverse=True)
+        self.not_past = {str(w).lower() for w in lists.get("not_past", [])}
+
+        def alts(words):
+            plain = [regex.escape(w).replace(r"\ ", r"\s+") for w in words if w[0].isalnum()]
+            clitic = [regex.escape(w) for w in words if not w[0].isalnum()]
+            parts = []
+            if plain:
+                parts.append(r"(?<![\w'’])(?:" + "|".join(plain) + r")(?![\w'’])")
+            if clitic:
+                parts.append(r"(?:" + "|".join(clitic) + r")(?![\w])")
+            return "|".join(parts) or r"(?!)"
+
+        self.cue = regex.compile(
+            rf"(?P<f>{alts(fut)})|(?P<p>{alts(past)}|(?<![\w'’-])[a-z]+ed(?![\w'’-]))", regex.I)
+
+    def _cues(self, s: str):
+        out = []
+        for m in self.cue.finditer(s):
+            if m.group("p") and m.group("p").lower() in self.not_past:
+                continue
+            if m.group("p") and m.group("p")[0].isupper() and m.group("p").endswith("ed") \
+                    and m.group("p").lower() not in ("said", "reported"):
+                continue  # a capitalised -ed word is more likely a name (Ahmed, United)
+            out.append((m.start(), "future" if m.group("f") else "past"))
+        return out
+
+    def tense(self, text: str, begin: int, end: int) -> str | None:
+        lo = max(0, begin - 400)
+        hi = min(len(text), end + 400)
+        left_text = text[lo:begin]
+        breaks = [m.end() for m in SENT_BREAK.finditer(left_text)]
+        s_start = lo + (breaks[-1] if breaks else 0)
+        m = SENT_BREAK.search(text, end, hi)
+        s_end = m.start() if m else hi
+        left, right = text[s_start:begin], text[end:s_end]
+        cb = [m.end() for m in CLAUSE_BREAK.finditer(left)]
+        c_left = left[cb[-1]:] if cb else left
+        m = CLAUSE_BREAK.search(right)
+        c_right = right[:m.start()] if m else right
+        lc = self._cues(c_left[-WINDOW:])
+        if lc:
+            return lc[-1][1]
+        rc = self._cues(c_right[:WINDOW])
+        if rc:
+            return rc[0][1]
+        sl = left[-200:]
+        lc = self._cues(sl)
+        rc = self._cues(right[:200])
+        if lc and rc:
+            return lc[-1][1] if len(sl) - lc[-1][0] <= rc[0][0] else rc[0][1]
+        if lc:
+            return lc[-1][1]
+        if rc:
+            return rc[0][1]
+        return None

@@ -1,0 +1,212 @@
+"""Loading the grammar data (lexicon.yaml, rules.yaml) and compiling it into regexes.
+
+The engine knows nothing about English: pieces come from the lexicon, rules from the rule file.
+Everything is compiled once per directory and cached.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+import yaml
+
+HERE = Path(__file__).resolve().parent
+PIECE_REF = regex.compile(r"\{([a-z][a-z0-9_]*)(?::([a-z][a-z0-9_]*))?\}")
+TYPES = {"DATE", "TIME", "DURATION", "SET", "REJECT"}
+
+
+class GrammarError(ValueError):
+    """A grammar file is malformed; the message names the file and the entry."""
+
+
+@dataclass
+class Piece:
+    name: str
+    regex: str
+    values: dict | None = None      # normalised surface form -> value
+    parse: str | None = None        # name of a parser for composite pieces (e.g. number)
+
+    def value(self, surface: str):
+        if self.values is None:
+            return surface
+        key = norm_key(surface)
+        if key in self.values:
+            return self.values[key]
+        return self.values.get(key.rstrip("."), surface)
+
+
+@dataclass
+class Rule:
+    name: str
+    pattern: str
+    type: str
+    norm: str
+    params: dict
+    priority: int
+    compiled: object
+    groups: dict                     # group name -> piece name
+    examples: list = field(default_factory=list)
+    source: str = ""
+
+
+@dataclass
+class Grammar:
+    pieces: dict
+    lists: dict
+    rules: list
+    trigger: object                  # cheap pre-filter: any rule could match only near these
+
+
+def norm_key(s: str) -> str:
+    return " ".join(s.lower().replace("’", "'").split())
+
+
+def _alternation(words, case_sensitive: bool) -> str:
+    forms = set()
+    for w in words:
+        w = str(w)
+        forms.add(w)
+        if case_sensitive:
+            forms.add(w.upper())
+    alts = sorted(forms, key=lambda x: (-len(x), x))
+    body = "|".join(r"\s+".join(regex.escape(part) for part in a.split()) for a in alts)
+    body = body.replace("'", "['’]")
+    return body if case_sensitive else f"(?i:{body})"
+
+
+def _load_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise GrammarError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def load_lexicon(path: Path):
+    data = _load_yaml(path) or {}
+    if not isinstance(data.get("pieces"), dict):
+        raise GrammarError(f"{path}: needs a mapping 'pieces'")
+    pieces = {}
+    for name, spec in data["pieces"].items():
+        where = f"{path}: piece {name!r}"
+        if not isinstance(spec, dict) or ("words" in spec) == ("regex" in spec):
+            raise GrammarError(f"{where}: give exactly one of 'words' or 'regex'")
+        case = spec.get("case", "insensitive")
+        if case not in ("sensitive", "insensitive"):
+            raise GrammarError(f"{where}: case must be 'sensitive' or 'insensitive'")
+        if "words" in spec:
+            words = spec["words"]
+            if not isinstance(words, dict) or not words:
+                raise GrammarError(f"{where}: 'words' must be a non-empty mapping word -> value")
+            body = _alternation(words, case == "sensitive")
+            values = {norm_key(str(k)): v for k, v in words.items()}
+            pieces[name] = Piece(name, rf"(?<!\w)(?:{body})(?!\w)", values)
+        else:
+            try:
+                regex.compile(spec["regex"])
+            except regex.error as exc:
+                raise GrammarError(f"{where}: bad regex: {exc}") from exc
+            pieces[name] = Piece(name, rf"(?<![\w])(?:{spec['regex']})(?![\w])")
+    lists = data.get("lists") or {}
+    for name, words in lists.items():
+        if not isinstance(words, list):
+            raise GrammarError(f"{path}: list {name!r} must be a list of words")
+    return pieces, lists
+
+
+def _number_piece(pieces) -> Piece:
+    """Cardinal numbers in digits or words ("4", "twenty-four", "a few"), built from the
+    lexicon's number tables; their value is an int, or "X" for vague amounts."""
+    unit, teen, ten, vague = (pieces[n] for n in ("number_unit", "number_teen", "number_ten", "number_vague"))
+    words = (rf"(?:{ten.regex}(?:[\s-]+{unit.regex})?|{teen.regex}|{unit.regex}"
+             rf"|{vague.regex}|\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?(?:\s+1/2)?)")
+    return Piece("number", words, None, parse="number")
+
+
+def parse_number(pieces, surface: str):
+    s = norm_key(surface)
+    vague = pieces["number_vague"].values
+    if s in vague:
+        return vague[s]
+    s2 = s.replace(",", "")
+    try:
+        if s2.endswith(" 1/2"):
+            return float(s2[:-4]) + 0.5
+        f = float(s2)
+        return int(f) if f == int(f) else f
+    except ValueError:
+        pass
+    total = 0
+    for part in regex.split(r"[\s-]+", s):
+        for table in ("number_unit", "number_teen", "number_ten"):
+            v = pieces[table].values.get(part)
+            if v is not None:
+                total += v
+                break
+        else:
+            return "X"
+    return total
+
+
+def expand(pattern: str, pieces: dict, where: str):
+    """Replace {piece} and {piece:group} by the piece regex inside a named group."""
+    groups = {}
+
+    def sub(m):
+        name, group = m.group(1), m.group(2) or m.group(1)
+        if name not in pieces:
+            raise GrammarError(f"{where}: unknown piece {{{name}}}")
+        if group in groups and groups[group] != name:
+            raise GrammarError(f"{where}: group {group!r} names two pieces; write {{{name}:other_name}}")
+        groups[group] = name
+        return f"(?P<{group}>{pieces[name].regex})"
+
+    return PIECE_REF.sub(sub, pattern), groups
+
+
+def load_rules(path: Path, pieces: dict):
+    data = _load_yaml(path) or {}
+    defs = data.get("define") or {}
+    if not isinstance(data.get("rules"), list):
+        raise GrammarError(f"{path}: needs a list 'rules'")
+    # `define`: named sub-patterns (made of pieces) usable as <name> inside rules
+    macros = {}
+    for name, pat in defs.items():
+        macros[name] = str(pat)
+    rules, seen = [], set()
+    for i, spec in enumerate(data["rules"]):
+        where = f"{path}: rule #{i + 1}"
+        if not isinstance(spec, dict) or "name" not in spec or "pattern" not in spec:
+            raise GrammarError(f"{where}: needs 'name' and 'pattern'")
+        name = spec["name"]
+        where = f"{path}: rule {name!r}"
+        if name in seen:
+            raise GrammarError(f"{where}: duplicate name")
+        seen.add(name)
+        typ = spec.get("type", "DATE")
+        if typ not in TYPES:
+            raise GrammarError(f"{where}: type must be one of {sorted(TYPES)}")
+        pattern = str(spec["pattern"])
+        for _ in range(3):
+            pattern = regex.sub(r"<([a-z_]+)>", lambda m: f"(?:{macros[m.group(1)]})" if m.group(1) in macros
+                                else m.group(0), pattern)
+        rx, groups = expand(pattern, pieces, where)
+        try:
+            compiled = regex.compile(rx, regex.V0)
+        except regex.error as exc:
+            raise GrammarError(f"{where}: pattern does not compile: {exc}") from exc
+        rules.append(Rule(name, pattern, typ, spec.get("norm", "fixed"), spec.get("params") or {},
+                          int(spec.get("priority", 0)), compiled, groups, spec.get("examples") or [],
+                          str(path)))
+    return rules
+
+
+@functools.lru_cache(maxsize=8)
+def load(directory: str | None = None) -> Grammar:
+    d = Path(directory) if directory else HERE
+    pieces, lists = load_lexicon(d / "lexicon.yaml")
+    pieces["number"] = _number_piece(pieces)
+    rules = load_rules(d / "rules.yaml", pieces)
+    return Grammar(pieces, lists, rules, None)

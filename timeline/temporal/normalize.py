@@ -1,0 +1,445 @@
+"""Normalisers: from the groups a rule matched to a TIMEX3 value and an anchored interval.
+
+Each normaliser is named in rules.yaml (`norm:`) and gets (groups, match, rule, ctx); it returns
+(type, Period) or None when the match cannot be a date after all.  `ctx` carries the document
+creation time, the current anchor (the DCT or a digest item's dateline), the last date the story
+mentioned (for anaphora) and a tense reader.
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+
+from . import calendar as cal
+from .calendar import Period
+
+NORMALISERS = {}
+
+
+def normaliser(fn):
+    NORMALISERS[fn.__name__[2:]] = fn
+    return fn
+
+
+def _int(v):
+    try:
+        return int(str(v).rstrip("stndrh"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _year(v):
+    s = str(v)
+    if s[:1] in "'’":
+        n = int(s[1:])
+        return 1900 + n if n > 30 else 2000 + n
+    return int(s)
+
+
+def _first_word_mod(text, ctx):
+    word = text.split()[0].lower() if text.split() else ""
+    return ctx.grammar.pieces["part"].values.get(word)
+
+
+# ------------------------------------------------------------------ fixed values
+@normaliser
+def n_fixed(g, m, rule, ctx):
+    return rule.type, cal.ref(str(rule.params.get("value", "")))
+
+
+# ------------------------------------------------------------------ absolute dates
+@normaliser
+def n_date(g, m, rule, ctx):
+    mon, d = _int(g.get("month")), _int(g.get("day"))
+    if not mon or not d:
+        return None
+    if g.get("year"):
+        dt = cal.safe_date(_year(g["year"]), mon, d)
+        return ("DATE", cal.day(dt)) if dt else None
+    wd = _int(g.get("wd"))
+    years = None
+    if wd:  # "Wednesday, May 7": the year whose May 7 is a Wednesday, if one is near
+        years = [y for y in (ctx.anchor.year, ctx.anchor.year - 1, ctx.anchor.year + 1)
+                 if (x := cal.safe_date(y, mon, d)) and x.isoweekday() == wd] or None
+    p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, mon, d)),
+                      ctx.anchor, ctx.tense(m), years)
+    return ("DATE", p) if p else None
+
+
+@normaliser
+def n_date_range(g, m, rule, ctx):
+    m1, d1, d2 = _int(g.get("month")), _int(g.get("day")), _int(g.get("day2"))
+    m2 = _int(g.get("month2")) or m1
+    if not (m1 and d1 and d2):
+        return None
+    if g.get("year"):
+        y = _year(g["year"])
+        a = cal.safe_date(y - (1 if m2 < m1 else 0), m1, d1)
+    else:
+        p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, m1, d1)),
+                          ctx.anchor, ctx.tense(m))
+        a = p.first if p else None
+    if a is None:
+        return None
+    b = cal.safe_date(a.year + (1 if m2 < m1 else 0), m2, d2)
+    if b is None or b < a or (b - a).days > 62:
+        return None
+    return "DATE", cal.days(a, b)
+
+
+@normaliser
+def n_holiday(g, m, rule, ctx):
+    mon, d = (int(x) for x in str(g["holiday"]).split("-"))
+    if g.get("year"):
+        dt = cal.safe_date(_year(g["year"]), mon, d)
+        return "DATE", cal.day(dt)
+    p = cal.pick_year(lambda y: cal.day(cal.safe_date(y, mon, d)), ctx.anchor, ctx.tense(m))
+    return "DATE", p
+
+
+def _resolve_month(mon, rel, ctx, m):
+    a = ctx.anchor
+    if rel is not None:
+        rel = int(rel)
+        if rel < 0:  # "last April": this year's only when at least two months back
+            y = a.year if mon < a.month - 1 else a.year - 1
+        elif rel > 0:
+            y = a.year if mon > a.month else a.year + 1
+        else:
+            y = a.year
+        return cal.month(y, mon)
+    return cal.pick_year(lambda y: cal.month(y, mon), a, ctx.tense(m))
+
+
+@normaliser
+def n_month(g, m, rule, ctx):
+    mon = _int(g.get("month"))
+    if not mon:
+        return None
+    if g.get("year"):
+        return "DATE", cal.month(_year(g["year"]), mon)
+    if rule.params.get("rel_year"):
+        return "DATE", cal.month(ctx.anchor.year + int(g["rel"]), mon)
+    return "DATE", _resolve_month(mon, g.get("rel"), ctx, m)
+
+
+@normaliser
+def n_year(g, m, rule, ctx):
+    return "DATE", cal.year(_year(g["year"]))
+
+
+@normaliser
+def n_year_range(g, m, rule, ctx):
+    a, b = _year(g["year"]), _year(g["year2"])
+    if not a < b <= a + 200:
+        return None
+    return "DATE", Period(str(a), "year", datetime.date(a, 1, 1), datetime.date(b, 12, 31))
+
+
+@normaliser
+def n_decade(g, m, rule, ctx):
+    s = str(g["decade"])
+    if s[0] in "'’":
+        n = int(s[1])
+        y = 2000 + 10 * n if 2000 + 10 * n <= ctx.dct.year else 1900 + 10 * n
+    else:
+        y = int(s[:4])
+    return "DATE", cal.decade(y)
+
+
+@normaliser
+def n_century(g, m, rule, ctx):
+    return "DATE", cal.century(int(g["c"]) - 1)
+
+
+# ------------------------------------------------------------------ seasons, quarters, halves
+@normaliser
+def n_season(g, m, rule, ctx):
+    s = g.get("season")
+    if s is None:
+        s = ctx.grammar.pieces["season"].value(m.group(0).split()[-1])
+    a = ctx.anchor
+    if g.get("year"):
+        return "DATE", cal.season(_year(g["year"]), s)
+    cands = [cal.season(y, s) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
+    rel = g.get("rel")
+    if rel is not None:
+        rel = int(rel)
+        if rel < 0:
+            return "DATE", max((p for p in cands if p.last < a), key=lambda p: p.first)
+        if rel > 0:
+            return "DATE", min((p for p in cands if p.first > a), key=lambda p: p.first)
+        inside = [p for p in cands if p.first <= a <= p.last]
+        return "DATE", inside[0] if inside else cal.season(a.year, s)
+    return "DATE", cal.pick_year(lambda y: cal.season(y, s), a, ctx.tense(m))
+
+
+def _year_from_groups(g, ctx):
+    for k in ("year", "year2", "year3"):
+        if g.get(k):
+            return _year(g[k])
+    if g.get("rel") is not None:
+        return ctx.anchor.year + int(g["rel"])
+    return None
+
+
+@normaliser
+def n_quarter(g, m, rule, ctx):
+    a = ctx.anchor
+    if rule.params.get("latest"):
+        if "current" in m.group(0).lower():
+            return "DATE", cal.unit_period("Q", a)
+        return "DATE", cal.relative("Q", a, -1)
+    q = _int(g.get("q"))
+    if not q and rule.params.get("year_if_no_quarter") and g.get("year"):
+        return "DATE", cal.year(_year(g["year"]))
+    if not q or q > 4:
+        return None
+    y = _year_from_groups(g, ctx)
+    if y is not None:
+        return "DATE", cal.quarter(y, q)
+    return "DATE", cal.pick_year(lambda y: cal.quarter(y, q), a, ctx.tense(m))
+
+
+@normaliser
+def n_half(g, m, rule, ctx):
+    h = int(g["h"])
+    y = _year_from_groups(g, ctx)
+    if y is not None:
+        return "DATE", cal.half(y, h)
+    return "DATE", cal.pick_year(lambda y: cal.half(y, h), ctx.anchor, ctx.tense(m))
+
+
+# ------------------------------------------------------------------ weekdays
+def _weekday(wd, rel, ctx, m, a=None):
+    a = a or ctx.anchor
+    delta = wd - a.isoweekday()
+    back = a + datetime.timedelta(days=delta - 7 if delta > 0 else delta)
+    fwd = a + datetime.timedelta(days=delta if delta > 0 else delta + 7)
+    if rel is None:
+        if delta == 0:
+            return a
+        t = ctx.tense(m)
+        if t == "past":
+            return back
+        if t == "future":
+            return fwd
+        return back  # news reports what happened: a bare weekday is the last one
+    rel = int(rel)
+    if rel < 0:
+        return back if delta != 0 else a - datetime.timedelta(days=7)
+    if rel > 0:
+        return fwd
+    return a + datetime.timedelta(days=delta)
+
+
+@normaliser
+def n_weekday(g, m, rule, ctx):
+    d = _weekday(int(g["wd"]), g.get("rel"), ctx, m)
+    p = cal.day(d)
+    typ = rule.type
+    if g.get("dp"):
+        p = Period(f"{d.isoformat()}T{g['dp']}", "day", d, d)
+        typ = "TIME"
+    if rule.params.get("mod_from_text"):
+        p = p.with_mod(_first_word_mod(m.group(0), ctx))
+    return typ, p
+
+
+@normaliser
+def n_weekday_range(g, m, rule, ctx):
+    w1, w2 = int(g["wd"]), int(g["wd2"])
+    if w2 <= w1:  # "Friday and Thursday" are two days, not a range
+        return None
+    a = _weekday(w1, None, ctx, m)
+    b = a + datetime.timedelta(days=(w2 - a.isoweekday()) % 7)
+    return "DATE", cal.days(a, b)
+
+
+# ------------------------------------------------------------------ deictic
+@normaliser
+def n_deictic(g, m, rule, ctx):
+    shift = g.get("dd", rule.params.get("dd"))
+    text = m.group(0).lower()
+    if shift is None:
+        shift = -1 if text.startswith("last") else 0
+    d = ctx.anchor + datetime.timedelta(days=int(shift))
+    dp = g.get("dp")
+    if dp is None and "tonight" in text:
+        dp = "NI"
+    if dp is None and rule.type == "TIME":
+        for w, code in (("morning", "MO"), ("afternoon", "AF"), ("evening", "EV"), ("night", "NI")):
+            if w in text:
+                dp = code
+    if dp:
+        return "TIME", Period(f"{d.isoformat()}T{dp}", "day", d, d)
+    return "DATE", cal.day(d)
+
+
+# ------------------------------------------------------------------ relative to the anchor
+UNIT_WORDS = (("centur", "C"), ("decade", "E"), ("weekend", "WE"), ("quarter", "Q"), ("year", "Y"),
+              ("month", "M"), ("week", "W"), ("day", "D"), ("hour", "H"), ("minute", "MIN"))
+
+
+def _unit_from_text(text):
+    t = text.lower()
+    for w, u in UNIT_WORDS:
+        if w in t:
+            return u
+    return None
+
+
+@normaliser
+def n_relative(g, m, rule, ctx):
+    unit = g.get("unit") or rule.params.get("unit")
+    if rule.params.get("unit_from_text"):
+        unit = _unit_from_text(m.group(0))
+    rel = g.get("rel", rule.params.get("rel", 0))
+    if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
+        return None
+    return "DATE", cal.relative(unit, ctx.anchor, int(rel))
+
+
+def _granular(unit, d):
+    if unit in ("E", "C"):
+        return cal.year(d.year)
+    return cal.unit_period(unit, d)
+
+
+@normaliser
+def n_offset(g, m, rule, ctx):
+    n = g.get("n", rule.params.get("n", 1))
+    unit = g.get("unit", rule.params.get("unit"))
+    direction = int(g.get("dir", rule.params.get("dir", -1)))
+    text = m.group(0).lower()
+    anchor_kind = rule.params.get("anchor")
+    if anchor_kind is None:
+        anchor_kind = "dct" if any(w in text for w in ("ago", "back", "from now", "hence")) else "ref"
+    if n == "X":
+        return "DATE", cal.ref("PAST_REF" if direction < 0 else "FUTURE_REF")
+    n = int(float(n))
+    if unit in ("H", "MIN"):
+        return "DURATION", cal.ref(f"PT{n}{'H' if unit == 'H' else 'M'}")
+    ref = ctx.ref if anchor_kind == "ref" and ctx.ref is not None else None
+    if rule.params.get("keep_ref_granularity") or (unit == "Y" and n == 1 and ctx.ref is not None
+                                                    and ctx.ref.granularity == "quarter"):
+        base = ctx.ref or cal.relative("Q", ctx.anchor, -1)
+        gran_unit = {"quarter": "Q", "month": "M", "week": "W", "day": "D", "year": "Y"}.get(
+            base.granularity, "Y")
+        return "DATE", cal.unit_period(gran_unit, cal.shift(base.first, unit, direction * n))
+    base = ref.first if ref is not None and ref.first else ctx.anchor
+    p = _granular(unit, cal.shift(base, unit, direction * n))
+    if g.get("approx"):
+        p = p.with_mod("APPROX")
+    return "DATE", p
+
+
+@normaliser
+def n_anaphor(g, m, rule, ctx):
+    unit = g.get("unit") or rule.params.get("unit") or "D"
+    if "unit" not in g:
+        unit = _unit_from_text(m.group(0).split()[-1]) or unit
+    ana = g.get("ana")
+    if ana is None:
+        text = m.group(0).lower()
+        ana = -1 if ("before" in text or "previous" in text) else (1 if rule.params.get("dir_from_text") else 0)
+    base = ctx.ref.first if ctx.ref is not None and ctx.ref.first else ctx.anchor
+    if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
+        return None
+    return "DATE", cal.relative(unit, base, int(ana))
+
+
+# ------------------------------------------------------------------ durations and sets
+DURATION_UNIT = {"D": ("", "D", 1), "W": ("", "W", 1), "M": ("", "M", 1), "Q": ("", "M", 3),
+                 "Y": ("", "Y", 1), "E": ("", "Y", 10), "C": ("", "Y", 100), "H": ("T", "H", 1),
+                 "MIN": ("T", "M", 1), "WE": ("", "D", 2)}
+
+
+def duration_value(n, unit):
+    t, letter, factor = DURATION_UNIT[unit]
+    if n == "X" or n is None:
+        letter = {"E": "E", "C": "C"}.get(unit, letter) if unit in ("E", "C") else letter
+        return f"P{t}X{letter}"
+    n = float(n) * factor
+    if n != int(n):
+        if unit == "H":
+            return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
+        return f"P{t}{n:g}{letter}"
+    return f"P{t}{int(n)}{letter}"
+
+
+@normaliser
+def n_duration(g, m, rule, ctx):
+    unit = g.get("unit") or g.get("unit1") or rule.params.get("unit")
+    if rule.params.get("unit_from_text"):
+        unit = _unit_from_text(m.group(0))
+    if unit is None:
+        return None
+    n = g.get("n", rule.params.get("n"))
+    if n is None:
+        n = "X"
+    p = cal.ref(duration_value(n, unit))
+    if g.get("approx"):
+        p = p.with_mod(str(g["approx"]))
+    return "DURATION", p
+
+
+@normaliser
+def n_set(g, m, rule, ctx):
+    wd = g.get("wd") or g.get("wdp")
+    if wd:
+        return "SET", cal.ref(f"XXXX-WXX-{int(wd)}")
+    if g.get("u"):
+        v = (rule.params.get("values") or {}).get(str(g["u"]).lower())
+        return ("SET", cal.ref(v)) if v else None
+    unit = g.get("unit")
+    if unit == "WE":
+        return "SET", cal.ref("XXXX-WXX-WE")
+    if unit is None:
+        return None
+    return "SET", cal.ref(duration_value(1, unit))
+
+
+@normaliser
+def n_time(g, m, rule, ctx):
+    text = m.group(0).lower()
+    if g.get("h"):
+        h = int(g["h"]) % 12 + (12 if g.get("ampm") == "pm" else 0)
+        mi = int(g.get("mi") or 0)
+    elif "midnight" in text:
+        h, mi = 0, 0
+    else:
+        h, mi = 12, 0
+    wd = g.get("wd") or g.get("wd2")
+    dd = g.get("dd", g.get("dd2"))
+    if wd:
+        d = _weekday(int(wd), None, ctx, m)
+    elif dd is not None:
+        d = ctx.anchor + datetime.timedelta(days=int(dd))
+    else:
+        d = ctx.anchor
+    p = Period(f"{d.isoformat()}T{h:02d}:{mi:02d}", "day", d, d)
+    if g.get("approx"):
+        p = p.with_mod(str(g["approx"]))
+    return "TIME", p
+
+
+# ------------------------------------------------------------------ dateparser fallback
+@functools.lru_cache(maxsize=4096)
+def _dateparser(text: str, base: datetime.date, prefer: str):
+    import dateparser  # imported on first use only: it is slow to load
+
+    settings = {"RELATIVE_BASE": datetime.datetime(base.year, base.month, base.day),
+                "PREFER_DATES_FROM": prefer, "REQUIRE_PARTS": ["day", "month", "year"],
+                "DATE_ORDER": "DMY" if "." in text else "MDY"}
+    r = dateparser.parse(text, languages=["en"], settings=settings)
+    return r.date() if r else None
+
+
+@normaliser
+def n_dateparser(g, m, rule, ctx):
+    """Absolute dates in shapes the own normalisers do not know, handed to dateparser."""
+    t = ctx.tense(m)
+    prefer = {"past": "past", "future": "future"}.get(t, "current_period")
+    d = _dateparser(m.group(0), ctx.anchor, prefer)
+    return ("DATE", cal.day(d)) if d else None

@@ -1,0 +1,156 @@
+"""The tagger: find candidate spans with the compiled rules, keep the best non-overlapping ones,
+and normalise them in reading order (so anaphora and datelines see what came before)."""
+from __future__ import annotations
+
+import bisect
+import datetime
+from dataclasses import dataclass, field
+
+import regex
+
+from . import grammar as gr
+from .calendar import Period
+from .context import TenseReader
+from .model import Timex
+from .normalize import NORMALISERS
+
+# A digest item's heading: "Headline – Source (April 10)" or "Headline – Source – April 23".
+HEADING = regex.compile(r"^(?=[^\n]{12,250}$)[^\n]*\S\s[–—-]\s[^\n]*[^\s.!?:;,\"”]$", regex.M)
+
+_readers: dict = {}
+
+
+def _reader(g: gr.Grammar) -> TenseReader:
+    r = _readers.get(id(g))
+    if r is None:
+        r = _readers[id(g)] = TenseReader(g.lists)
+    return r
+
+
+@dataclass
+class Context:
+    text: str
+    dct: datetime.date
+    grammar: gr.Grammar
+    reader: TenseReader
+    anchor: datetime.date
+    ref: Period | None = None
+    forced_tense: str | None = None
+    _tense_cache: dict = field(default_factory=dict)
+
+    def tense(self, m) -> str | None:
+        if self.forced_tense:
+            return self.forced_tense
+        key = (m.start(), m.end())
+        if key not in self._tense_cache:
+            self._tense_cache[key] = self.reader.tense(self.text, m.start(), m.end())
+        return self._tense_cache[key]
+
+
+def candidates(text: str, g: gr.Grammar):
+    out = []
+    for idx, rule in enumerate(g.rules):
+        for m in rule.compiled.finditer(text):
+            if m.end() > m.start():
+                out.append((m.start(), m.end(), rule, m, idx))
+    return out
+
+
+def select(cands):
+    """Longest first, then higher priority, then earlier; no overlaps."""
+    cands = sorted(cands, key=lambda c: (-(c[1] - c[0]), -c[2].priority, c[0], c[4]))
+    taken_b, taken_e, chosen = [], [], []
+    for c in cands:
+        b, e = c[0], c[1]
+        i = bisect.bisect_right(taken_b, b)
+        if i > 0 and taken_e[i - 1] > b:
+            continue
+        if i < len(taken_b) and taken_b[i] < e:
+            continue
+        taken_b.insert(i, b)
+        taken_e.insert(i, e)
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    return [c for c in chosen if c[2].type != "REJECT"]
+
+
+def groups_of(m, rule, g: gr.Grammar) -> dict:
+    out = {}
+    for name, val in m.groupdict().items():
+        if val is None:
+            continue
+        piece = g.pieces.get(rule.groups.get(name, ""))
+        if piece is None:
+            out[name] = val
+        elif piece.parse == "number":
+            out[name] = gr.parse_number(g.pieces, val)
+        else:
+            out[name] = piece.value(val)
+    return out
+
+
+def normalise_one(c, ctx: Context):
+    b, e, rule, m, _ = c
+    g = groups_of(m, rule, ctx.grammar)
+    fn = NORMALISERS.get(rule.norm)
+    if fn is None:
+        raise gr.GrammarError(f"{rule.source}: rule {rule.name!r}: unknown norm {rule.norm!r}")
+    try:
+        res = fn(g, m, rule, ctx)
+    except (ValueError, OverflowError, KeyError, TypeError):
+        return None
+    if res is None:
+        return None
+    typ, p = res
+    if g.get("part") and typ in ("DATE", "TIME"):
+        p = p.with_mod(str(g["part"]))
+    elif g.get("approx") and not p.mod:
+        p = p.with_mod(str(g["approx"]))
+    return typ, p
+
+
+def _headings(text: str):
+    return [(m.start(), m.end()) for m in HEADING.finditer(text)]
+
+
+def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
+    """Temporal expressions of `text`, anchored to the document creation time `dct`."""
+    if isinstance(dct, datetime.datetime):
+        dct = dct.date()
+    g = grammar or gr.load()
+    cands = candidates(text, g)
+    queue = select(cands)
+    ctx = Context(text, dct, g, _reader(g), dct)
+    heads = _headings(text) if queue else []
+    head_starts = [h[0] for h in heads]
+    current_head = None
+    out = []
+    i = 0
+    while i < len(queue):
+        c = queue[i]
+        i += 1
+        b, e = c[0], c[1]
+        hi = bisect.bisect_right(head_starts, b) - 1
+        head = heads[hi] if hi >= 0 else None
+        in_head = head is not None and b < head[1]
+        if head is not None and head != current_head:
+            current_head = head
+            ctx.anchor, ctx.ref = dct, None        # a new digest item: back to the DCT
+        is_dateline = in_head and not text[e:head[1]].strip(" )]–—-")
+        if is_dateline:
+            ctx.anchor, ctx.forced_tense = dct, "past"
+        res = normalise_one(c, ctx)
+        ctx.forced_tense = None
+        if res is None:
+            # the span cannot be normalised as a whole: try the best candidates inside it
+            inner = select([x for x in cands if b <= x[0] and x[1] <= e and x is not c])
+            queue[i:i] = inner
+            cands = [x for x in cands if x is not c]
+            continue
+        typ, p = res
+        out.append(Timex(text[b:e], b, e, typ, p.value, p.mod, p.first, p.last, p.granularity))
+        if is_dateline and p.first is not None:
+            ctx.anchor, ctx.ref = p.first, p      # the item's relative dates hang on its dateline
+        elif typ in ("DATE", "TIME") and p.first is not None:
+            ctx.ref = p
+    return out
