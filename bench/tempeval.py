@@ -118,7 +118,7 @@ def as_span(p) -> Span:
     (begin, end[, type[, value]])."""
     if isinstance(p, Span):
         return p
-    if isinstance(p, tuple):
+    if isinstance(p, (tuple, list)):
         b, e, *rest = p
         return Span(int(b), int(e), *(str(x or "") for x in rest[:2]))
     return Span(int(p.begin), int(p.end), str(getattr(p, "type", "") or ""),
@@ -130,26 +130,43 @@ def overlaps(a: Span, b: Span) -> bool:
 
 
 def align(gold, pred) -> list[tuple[int, int]]:
-    """One-to-one relaxed alignment, as (gold index, pred index) pairs.
+    """One-to-one relaxed alignment, as sorted (gold index, pred index) pairs.
 
-    Identical extents are paired first, then the remaining overlapping pairs
-    greedily by decreasing overlap length (ties: document order)."""
+    Identical extents are paired first; the other golds are then matched to
+    overlapping predictions so that the number of pairs is maximal (augmenting
+    paths), trying larger overlaps first."""
     gold, pred = [as_span(g) for g in gold], [as_span(p) for p in pred]
-    cands = []
+    by_extent: dict[tuple[int, int], list[int]] = {}
+    for j, p in enumerate(pred):
+        by_extent.setdefault((p.begin, p.end), []).append(j)
+    owner: dict[int, int] = {}  # pred index -> gold index
+    rest = []
     for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            if overlaps(g, p):
-                exact = (g.begin, g.end) == (p.begin, p.end)
-                ov = min(g.end, p.end) - max(g.begin, p.begin)
-                cands.append((not exact, -ov, i, j))
-    cands.sort()
-    used_g, used_p, pairs = set(), set(), []
-    for _, _, i, j in cands:
-        if i not in used_g and j not in used_p:
-            used_g.add(i)
-            used_p.add(j)
-            pairs.append((i, j))
-    return sorted(pairs)
+        same = by_extent.get((g.begin, g.end))
+        if same:
+            owner[same.pop(0)] = i
+        else:
+            rest.append(i)
+    exact = set(owner)
+
+    def options(g):
+        js = [j for j, p in enumerate(pred) if j not in exact and overlaps(g, p)]
+        return sorted(js, key=lambda j: max(g.begin, pred[j].begin) - min(g.end, pred[j].end))
+
+    opts = {i: options(gold[i]) for i in rest}
+
+    def augment(i, seen):
+        for j in opts[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    for i in rest:
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
 
 
 @dataclass

@@ -57,6 +57,19 @@ def test_alignment_prefers_exact_then_largest_overlap():
     assert align([g(0, 10)], [(0, 3), (2, 9)]) == [(0, 1)]
 
 
+def test_alignment_maximises_the_number_of_pairs():
+    # greedy by overlap would give (0,0) only; gold 1 can still use pred 0
+    gold = [g(0, 10), g(10, 20)]
+    pred = [(2, 12), (0, 3)]
+    assert align(gold, pred) == [(0, 1), (1, 0)]
+    assert count(gold, pred).relaxed == 2
+
+
+def test_duplicate_predictions_count_once():
+    c = count([g(0, 5)], [(0, 5), (0, 5)])
+    assert (c.strict, c.relaxed, c.pred) == (1, 1, 2)
+
+
 def test_value_and_type_f1_are_relaxed_f1_times_accuracy():
     gold = [g(0, 4, "DATE", "1998"), g(10, 14, "DURATION", "P1W"),
             g(20, 24, "TIME", "1998-01-08T10:00"), g(30, 34, "SET", "P1D")]

@@ -179,7 +179,7 @@ def pick_year(build, anchor: Date, tense: str | None, years=None) -> Period | No
         dist = distance(p, anchor)
         score = abs(dist)
         if (tense == "past" and dist > 0) or (tense == "future" and dist < 0):
-            score += 120
+            score += 120 + 2 * abs(dist)
         if y != anchor.year:
             score += 20
         if best_score is None or score < best_score:

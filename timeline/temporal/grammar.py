@@ -49,6 +49,7 @@ class Rule:
     groups: dict                     # group name -> piece name
     examples: list = field(default_factory=list)
     source: str = ""
+    anchors: frozenset | None = None   # token classes one of which every match contains
 
 
 @dataclass
@@ -56,7 +57,12 @@ class Grammar:
     pieces: dict
     lists: dict
     rules: list
-    trigger: object                  # cheap pre-filter: any rule could match only near these
+    token_classes: dict              # lower-case token -> names of the pieces it can start
+
+
+# Pieces too common to tell where a rule can match ("a", "the next"): never default anchors.
+BROAD = {"number", "approx", "part", "rel", "ana", "number_vague", "ordinal", "day_suffix"}
+DIGIT_CLASS = "digit"
 
 
 def norm_key(s: str) -> str:
@@ -197,10 +203,30 @@ def load_rules(path: Path, pieces: dict):
             compiled = regex.compile(rx, regex.V0)
         except regex.error as exc:
             raise GrammarError(f"{where}: pattern does not compile: {exc}") from exc
+        anchors = spec.get("anchor")
+        if anchors is None:
+            anchors = [p for p in groups.values() if p not in BROAD]
+            anchors = [DIGIT_CLASS if pieces[p].values is None else p for p in anchors]
+        elif not isinstance(anchors, list):
+            raise GrammarError(f"{where}: 'anchor' must be a list of piece names or words")
         rules.append(Rule(name, pattern, typ, spec.get("norm", "fixed"), spec.get("params") or {},
                           int(spec.get("priority", 0)), compiled, groups, spec.get("examples") or [],
-                          str(path)))
+                          str(path), frozenset(str(a).lower() if str(a) not in pieces else str(a)
+                                               for a in anchors) or None))
     return rules
+
+
+def token_classes(pieces: dict) -> dict:
+    """Map the first token of every lexicon word to the pieces it belongs to."""
+    out: dict = {}
+    for name, piece in pieces.items():
+        if piece.values is None:
+            continue
+        for key in piece.values:
+            toks = regex.findall(r"[a-z]+|\d+", key)
+            if toks:
+                out.setdefault(toks[0], set()).add(name)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @functools.lru_cache(maxsize=8)
@@ -209,4 +235,4 @@ def load(directory: str | None = None) -> Grammar:
     pieces, lists = load_lexicon(d / "lexicon.yaml")
     pieces["number"] = _number_piece(pieces)
     rules = load_rules(d / "rules.yaml", pieces)
-    return Grammar(pieces, lists, rules, None)
+    return Grammar(pieces, lists, rules, token_classes(pieces))

@@ -364,6 +364,8 @@ def duration_value(n, unit):
     if n != int(n):
         if unit == "H":
             return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
+        if unit == "Y":
+            return f"P{int(n)}Y{int(round((n - int(n)) * 12))}M"
         return f"P{t}{n:g}{letter}"
     return f"P{t}{int(n)}{letter}"
 
@@ -412,7 +414,11 @@ def n_time(g, m, rule, ctx):
         h, mi = 12, 0
     wd = g.get("wd") or g.get("wd2")
     dd = g.get("dd", g.get("dd2"))
-    if wd:
+    if g.get("month") and g.get("day"):
+        p = cal.pick_year(lambda y: cal.day(cal.safe_date(y, int(g["month"]), int(str(g["day"]).rstrip("stndrh")))),
+                          ctx.anchor, ctx.tense(m))
+        d = p.first
+    elif wd:
         d = _weekday(int(wd), None, ctx, m)
     elif dd is not None:
         d = ctx.anchor + datetime.timedelta(days=int(dd))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -47,12 +48,56 @@ class Context:
         return self._tense_cache[key]
 
 
-def candidates(text: str, g: gr.Grammar):
+TOKEN = re.compile(r"[A-Za-z]+|\d+")
+REACH = 80   # no expression reaches further than this from the token that anchors it
+
+
+def _anchor_positions(text: str, g: gr.Grammar) -> dict:
+    """Where each token class occurs: class -> list of (start, end)."""
+    pos: dict = {}
+    classes = g.token_classes
+    for m in TOKEN.finditer(text):
+        tok = m.group()
+        span = m.span()
+        if tok[0].isdigit():
+            pos.setdefault(gr.DIGIT_CLASS, []).append(span)
+            continue
+        low = tok.lower()
+        pos.setdefault(low, []).append(span)
+        for c in classes.get(low, ()):
+            pos.setdefault(c, []).append(span)
+    return pos
+
+
+def _windows(spans, n):
+    spans.sort()
     out = []
+    for b, e in spans:
+        b, e = max(0, b - REACH), min(n, e + REACH)
+        if out and b <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([b, e])
+    return out
+
+
+def candidates(text: str, g: gr.Grammar):
+    """Every match of every rule, each rule searched only near the tokens that anchor it."""
+    out = []
+    pos = _anchor_positions(text, g)
+    n = len(text)
     for idx, rule in enumerate(g.rules):
-        for m in rule.compiled.finditer(text):
-            if m.end() > m.start():
-                out.append((m.start(), m.end(), rule, m, idx))
+        if rule.anchors is None:
+            windows = [[0, n]]
+        else:
+            spans = [s for a in rule.anchors for s in pos.get(a, ())]
+            if not spans:
+                continue
+            windows = _windows(spans, n)
+        for b, e in windows:
+            for m in rule.compiled.finditer(text, b, e):
+                if m.end() > m.start():
+                    out.append((m.start(), m.end(), rule, m, idx))
     return out
 
 
@@ -151,6 +196,7 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
         out.append(Timex(text[b:e], b, e, typ, p.value, p.mod, p.first, p.last, p.granularity))
         if is_dateline and p.first is not None:
             ctx.anchor, ctx.ref = p.first, p      # the item's relative dates hang on its dateline
-        elif typ in ("DATE", "TIME") and p.first is not None:
-            ctx.ref = p
+        elif typ in ("DATE", "TIME") and p.first is not None and c[2].params.get("sets_ref", True) \
+                and not (c[2].norm == "offset" and p.granularity not in ("day", "week")):
+            ctx.ref = p   # "a year earlier" compares with the story's date, it does not move it
     return out

@@ -1,0 +1,60 @@
+"""The `timeline` console script, run as a user runs it."""
+import json
+import subprocess
+
+from conftest import BIN, CORPUS, write_article
+
+
+def run(*args, stdin=None):
+    return subprocess.run([str(BIN), *args], input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def test_extract_prints_contract_json_for_the_corpus():
+    done = run("extract", str(CORPUS), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    events = json.loads(done.stdout)["events"]
+    assert {e["type"] for e in events} == {"summit", "tariff", "parade"}
+    starts = [(e["start"], e["end"], e["type"]) for e in events]
+    assert starts == sorted(starts)
+    parades = {(e["start"], e["end"]) for e in events if e["type"] == "parade"}
+    assert ("2025-05-09", "2025-05-09") in parades and ("2025-09-03", "2025-09-03") in parades
+    source = events[0]["sources"][0]
+    assert source["rule"].split(".")[0] == events[0]["type"] and source["published"]
+
+
+def test_bad_inputs_exit_2_with_one_line_each_and_good_ones_still_print(tmp_path):
+    good = write_article(tmp_path, "good.txt", published="2025-05-08",
+                         body="On Friday Chinese and Russian troops will march together through Red Square.")
+    bad = write_article(tmp_path, "bad.txt", published="yesterday")
+    done = run("extract", str(good), str(bad), str(tmp_path / "missing.txt"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert lines == [
+        f"{bad}: published: not an ISO 8601 date (YYYY-MM-DD) or datetime with offset: 'yesterday'",
+        f"{tmp_path / 'missing.txt'}: file: No such file or directory",
+    ]
+    (event,) = json.loads(done.stdout)["events"]
+    assert (event["type"], event["start"]) == ("parade", "2025-05-09")
+
+
+def test_other_formats():
+    ics = subprocess.run([str(BIN), "extract", str(CORPUS), "--format", "ics"], capture_output=True, timeout=300).stdout
+    assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and b"DTSTART;VALUE=DATE:20250509\r\n" in ics
+    assert b"DTEND;VALUE=DATE:20250510\r\n" in ics  # all-day events end the day after (non-inclusive)
+    csv_text = run("extract", str(CORPUS), "--format", "csv").stdout
+    assert csv_text.splitlines()[0] == "id,type,label,start,end,granularity,status,sources,articles,sentence"
+    tl = json.loads(run("extract", str(CORPUS), "--format", "timelinejs").stdout)
+    slide = tl["events"][0]
+    assert set(slide) >= {"start_date", "text", "unique_id", "group"} and "year" in slide["start_date"]
+
+
+def test_tag_reads_stdin_and_anchors_to_the_dct():
+    done = run("tag", "--dct", "2025-05-08", "-", stdin="Xi's trip started Wednesday.")
+    assert done.returncode == 0, done.stderr
+    (found,) = json.loads(done.stdout)
+    assert found == {"text": "Wednesday", "begin": 18, "end": 27, "type": "DATE", "value": "2025-05-07"}
+
+
+def test_tag_refuses_a_bad_dct():
+    done = run("tag", "--dct", "08/05/2025", "-", stdin="today")
+    assert done.returncode == 2 and "not a date" in done.stderr

@@ -1,0 +1,67 @@
+"""The seed corpus end to end: the timeline an editor would check."""
+import datetime as dt
+
+from conftest import CORPUS, RULES
+
+from timeline.pipeline import filter_events, timeline_from_paths
+from timeline.schemas import TimelineSchema, timeline_json
+
+D = dt.date
+
+
+def find(events, type_, start, end=None):
+    return [e for e in events if e.type == type_ and e.start == start and (end is None or e.end == end)]
+
+
+def test_parades_of_red_square_and_beijing(seed_timeline):
+    red_square = find(seed_timeline.events, "parade", D(2025, 5, 9))
+    beijing = find(seed_timeline.events, "parade", D(2025, 9, 3))
+    assert len(red_square) == 1 and len(beijing) == 1
+    # mentioned by two articles (and twice by the Bloomberg copy): one event, every source kept
+    assert {s.article for s in red_square[0].sources} == {
+        "2025-05-06-bloomberg-xi-moscow-trip", "2025-05-08-politico-china-watcher-xi-putin-moscow"}
+    assert "Red Square" in red_square[0].label
+
+
+def test_summits_and_tariff_moves_with_their_dates(seed_timeline):
+    events = seed_timeline.events
+    assert find(events, "summit", D(2025, 5, 10), D(2025, 5, 11))  # Geneva trade talks, "Saturday and Sunday"
+    assert find(events, "summit", D(2024, 4, 9))                  # Xi meets Lavrov "on Tuesday" under an April 10 dateline
+    assert find(events, "summit", D(2025, 9, 1))                  # SCO meeting "two days earlier"
+    assert find(events, "tariff", D(2025, 5, 12))                 # "a May 12 agreement ... to reduce their tariff rates"
+    (xi_moscow,) = find(events, "summit", D(2025, 5, 7), D(2025, 5, 10))  # "a four-day trip starting Wednesday"
+    assert len({s.article for s in xi_moscow.sources}) == 2
+
+
+def test_putins_2024_visit_is_one_event_with_its_date_conflict(seed_timeline):
+    (visit,) = [e for e in seed_timeline.events if e.type == "summit" and e.start == D(2024, 5, 16)]
+    assert visit.end == D(2024, 5, 17)
+    assert {s.article for s in visit.sources} >= {
+        "2024-05-15-rferl-putin-to-visit-china", "2024-05-07-china-russia-report-putin-visiting-china"}
+    claims = {(c["start"], c["end"]) for c in visit.conflicts}
+    assert claims == {(D(2024, 5, 15), D(2024, 5, 16)), (D(2024, 5, 16), D(2024, 5, 17))}
+
+
+def test_ordered_and_valid_against_the_contract_schema(seed_timeline):
+    events = seed_timeline.events
+    keys = [(e.start, e.end, e.type) for e in events]
+    assert keys == sorted(keys)
+    assert {e.type for e in events} == {"summit", "tariff", "parade"}
+    payload = timeline_json(events)
+    assert TimelineSchema().validate(payload) == {}
+    first = payload["events"][0]
+    assert set(first) >= {"id", "type", "label", "start", "end", "granularity", "sources"}
+    assert set(first["sources"][0]) >= {"article", "published", "sentence", "date_text", "rule"}
+
+
+def test_ids_are_stable_across_runs():
+    one = timeline_from_paths([CORPUS], RULES)
+    two = timeline_from_paths([CORPUS], RULES)
+    assert [e.id for e in one.events] == [e.id for e in two.events]
+    assert len({e.id for e in one.events}) == len(one.events)
+
+
+def test_window_filter_keeps_overlapping_events(seed_timeline):
+    may_2025 = filter_events(seed_timeline.events, ["summit"], D(2025, 5, 8), D(2025, 5, 31))
+    assert all(e.type == "summit" and e.end >= D(2025, 5, 8) and e.start <= D(2025, 5, 31) for e in may_2025)
+    assert find(may_2025, "summit", D(2025, 5, 7))  # started before the window, still running in it

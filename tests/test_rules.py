@@ -1,0 +1,148 @@
+"""Rule files: validation with file:line, the examples they carry, and the durable_rules engine."""
+import random
+import shutil
+import subprocess
+
+import pytest
+from conftest import BIN, RULES
+
+from timeline.engine import RuleEngine, evaluate
+from timeline.rulebook import RulebookInvalid, load_rulebook
+from timeline.rulecheck import run_examples
+
+
+def test_every_shipped_example_passes_on_the_engine(classifier):
+    results = run_examples(classifier)
+    failed = [str(r) for r in results if not r.ok]
+    assert failed == []
+    per_rule = {}
+    for r in results:
+        per_rule[r.rule.id] = per_rule.get(r.rule.id, 0) + 1
+    assert set(per_rule) == {r.id for r in classifier.rulebook.rules}
+    assert min(per_rule.values()) >= 5
+
+
+def copy_rules(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def errors_for(folder):
+    with pytest.raises(RulebookInvalid) as caught:
+        load_rulebook(folder)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_unknown_key_is_reported_with_file_and_line(tmp_path):
+    folder = copy_rules(tmp_path)
+    path = folder / "parade.yaml"
+    text = path.read_text().replace("    refuse_hedged: false\n    priority: 40", "    refuse_hedged: false\n    priorty: 40", 1)
+    path.write_text(text)
+    line = text.splitlines().index("    priorty: 40") + 1
+    assert errors_for(folder) == [f"{path}:{line}: rules.0.priorty: unknown key 'priorty'"]
+
+
+def test_bad_regex_wrong_type_and_missing_field(tmp_path):
+    folder = copy_rules(tmp_path)
+    path = folder / "tariff.yaml"
+    text = path.read_text()
+    text = text.replace("    priority: 50\n", "    priority: high\n    trigger_patterns: ['tariff(s']\n", 1)
+    text = text.replace("  - id: tariff.retaliation\n", "  - name: tariff.retaliation\n", 1)
+    path.write_text(text)
+    lines = text.splitlines()
+    errors = errors_for(folder)
+    assert f"{path}:{lines.index('    priority: high') + 1}: rules.0.priority: Not a valid integer." in errors
+    pattern_line = lines.index("    trigger_patterns: ['tariff(s']") + 1
+    assert any(e.startswith(f"{path}:{pattern_line}: rules.0.trigger_patterns.0: bad regular expression") for e in errors)
+    name_line = lines.index("  - name: tariff.retaliation") + 1
+    assert f"{path}:{name_line}: rules.1.id: Missing data for required field." in errors
+    assert f"{path}:{name_line}: rules.1.name: unknown key 'name'" in errors
+
+
+def test_broken_yaml_is_reported_at_its_line(tmp_path):
+    folder = copy_rules(tmp_path)
+    path = folder / "summit.yaml"
+    path.write_text("type: summit\nrules:\n  - id: summit.x\n    triggers: [meet\n")
+    errors = errors_for(folder)
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:") and "not valid YAML" in errors[0]
+
+
+def test_rules_check_command_exit_codes(tmp_path):
+    ok = subprocess.run([str(BIN), "rules", "check", str(RULES)], capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert "examples pass" in ok.stdout
+    folder = copy_rules(tmp_path)
+    (folder / "parade.yaml").write_text("type: parade\nrules: []\n")
+    bad = subprocess.run([str(BIN), "rules", "check", str(folder)], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1
+    assert f"{folder / 'parade.yaml'}:2: rules: Length must be between 1 and 100." in bad.stderr
+
+
+def test_engine_agrees_with_the_reference_evaluator_on_random_mentions(classifier):
+    """Differential test: durable_rules against a plain-Python reading of the same compiled conditions."""
+    engine = classifier.engine
+    rng = random.Random(20250508)
+    checked = fired = 0
+    for event_type in classifier.rulebook.types:
+        definition = engine.definitions[event_type.name]
+        for _ in range(300):
+            features = {k: rng.randint(0, 3) for k in ("leaders", "officials", "people", "countries", "groups", "actors")}
+            features["hedged"] = rng.random() < 0.2
+            for i in range(len(event_type.rules)):
+                features[f"t_{i}"] = rng.random() < 0.7
+                features[f"req_{i}"] = rng.random() < 0.7
+                features[f"forb_{i}"] = rng.random() < 0.2
+                features[f"neg_{i}"] = rng.random() < 0.1
+                features[f"dist_{i}"] = rng.choice([0, 1, 5, 8, 10, 11, 13, 999])
+            expected = [rule.id for i, rule in enumerate(event_type.rules)
+                        if evaluate(definition[f"r{i}"]["all"][0]["m"], {**features, "kind": "mention"})]
+            assert engine.fired_rules(event_type.name, features) == expected
+            checked += 1
+            fired += bool(expected)
+    assert checked == 900 and 50 < fired < 850  # both outcomes were exercised
+
+
+def test_reloading_the_same_files_reuses_the_engine_and_a_change_gets_new_rulesets(tmp_path):
+    from timeline.pipeline import classifier_for
+
+    folder = copy_rules(tmp_path)
+    first = classifier_for(folder)
+    assert classifier_for(folder) is first
+    path = folder / "parade.yaml"
+    path.write_text(path.read_text().replace("priority: 40", "priority: 41", 1))
+    second = classifier_for(folder)
+    assert second is not first and second.version != first.version
+
+
+def test_classification_names_rule_and_version(classifier):
+    import datetime as dt
+
+    from timeline.articles import Article
+
+    article = Article(id="a", title="t", published=dt.date(2025, 5, 8),
+                      body="On Friday Chinese and Russian troops will march together through Red Square.")
+    (mention,) = classifier.mentions(article)
+    assert (mention.type, mention.rule, mention.rules_version) == ("parade", "parade.troops-march", classifier.version)
+    assert (mention.start, mention.end) == (dt.date(2025, 5, 9), dt.date(2025, 5, 9))
+    assert mention.status == "announced" and mention.place == "Red Square"
+
+
+def test_phone_calls_congratulations_and_protests_are_not_events(classifier):
+    import datetime as dt
+
+    from timeline.articles import Article
+
+    body = ("President Trump said Thursday that his first call with Chinese leader Xi Jinping was very positive.\n"
+            "Chinese President Xi Jinping on Monday congratulated Vladimir Putin on his reelection.\n"
+            "Taiwan's consulate in Chicago mobilized demonstrators on Saturday.\n")
+    article = Article(id="b", title="t", published=dt.date(2025, 6, 5), body=body)
+    assert classifier.mentions(article) == []
+
+
+def test_engine_is_built_from_rulebook_dicts_not_decorators():
+    rulebook = load_rulebook(RULES)
+    engine = RuleEngine(rulebook)
+    assert set(engine.definitions) == {"summit", "tariff", "parade"}
+    rule = engine.definitions["parade"]["r0"]
+    assert rule["all"][0]["m"]["$and"][0] == {"kind": "mention"}  # the guard every fact carries
