@@ -401,7 +401,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     data = args.data
-    docs = load_documents(data)[:args.limit]
+    try:
+        docs = load_documents(data)[:args.limit]
+    except FileNotFoundError as e:
+        print(f"error: {e} (use --data DIR)", file=sys.stderr)
+        return 2
     print(f"TempEval-3 data: {data} ({len(docs)} documents, "
           f"{sum(len(d.gold) for d in docs)} gold TIMEX3)")
     for name in args.only:

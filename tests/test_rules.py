@@ -146,3 +146,22 @@ def test_engine_is_built_from_rulebook_dicts_not_decorators():
     assert set(engine.definitions) == {"summit", "tariff", "parade"}
     rule = engine.definitions["parade"]["r0"]
     assert rule["all"][0]["m"]["$and"][0] == {"kind": "mention"}  # the guard every fact carries
+
+
+def test_live_rules_pick_up_a_change_and_keep_the_last_good_set_on_a_broken_one(tmp_path, caplog):
+    from timeline.live_rules import LiveRules
+
+    folder = copy_rules(tmp_path)
+    live = LiveRules(folder, check_every=0)
+    first = live.get()
+    path = folder / "parade.yaml"
+    path.write_text(path.read_text().replace("triggers: [march, marching]", "triggers: [march, marching, parading]"))
+    assert live.reload() is True
+    second = live.get()
+    assert second.version != first.version
+    path.write_text("type: parade\nrules: [oops\n")  # broken mid-edit
+    with caplog.at_level("ERROR", logger="timeline.rules"):
+        assert live.reload() is False
+    assert live.get() is second  # still serving the last good rules
+    assert live.last_errors and str(live.last_errors[0]).startswith(f"{path}:")
+    assert "keeping version " + second.version in caplog.text

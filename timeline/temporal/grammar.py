@@ -50,6 +50,7 @@ class Rule:
     examples: list = field(default_factory=list)
     source: str = ""
     anchors: frozenset | None = None   # token classes one of which every match contains
+    reach: tuple = (60, 60)            # how far a match may start before / end after its anchor
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Grammar:
 # Pieces too common to tell where a rule can match ("a", "the next"): never default anchors.
 BROAD = {"number", "approx", "part", "rel", "ana", "number_vague", "ordinal", "day_suffix"}
 DIGIT_CLASS = "digit"
+STOP_TOKENS = {"the", "a", "an", "of", "in", "at", "to"}
 
 
 def norm_key(s: str) -> str:
@@ -210,10 +212,13 @@ def load_rules(path: Path, pieces: dict):
             anchors = [DIGIT_CLASS if pieces[p].values is None else p for p in anchors]
         elif not isinstance(anchors, list):
             raise GrammarError(f"{where}: 'anchor' must be a list of piece names or words")
+        reach = spec.get("reach", [60, 60])
+        if not (isinstance(reach, list) and len(reach) == 2 and all(isinstance(x, int) for x in reach)):
+            raise GrammarError(f"{where}: 'reach' must be [chars before, chars after] the anchor")
         rules.append(Rule(name, pattern, typ, spec.get("norm", "fixed"), spec.get("params") or {},
                           int(spec.get("priority", 0)), compiled, groups, spec.get("examples") or [],
                           str(path), frozenset(str(a).lower() if str(a) not in pieces else str(a)
-                                               for a in anchors) or None))
+                                               for a in anchors) or None, tuple(reach)))
     return rules
 
 
@@ -224,7 +229,7 @@ def token_classes(pieces: dict) -> dict:
         if piece.values is None:
             continue
         for key in piece.values:
-            toks = regex.findall(r"[a-z]+|\d+", key)
+            toks = [t for t in regex.findall(r"[a-z]+|\d+[a-z]*", key) if t not in STOP_TOKENS]
             if toks:
                 out.setdefault(toks[0], set()).add(name)
     return {k: frozenset(v) for k, v in out.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -48,36 +49,66 @@ class Context:
         return self._tense_cache[key]
 
 
-TOKEN = re.compile(r"[A-Za-z]+|\d+")
-REACH = 80   # no expression reaches further than this from the token that anchors it
+TOKEN = re.compile(r"[a-z]+|\d+[a-z]*")
+REACH = 60   # no expression reaches further than this from the token that anchors it
+
+
+WORD = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _finder(present: frozenset):
+    alts = "|".join(sorted(present, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])|\d+[a-z]*" if alts else r"\d+[a-z]*")
 
 
 def _anchor_positions(text: str, g: gr.Grammar) -> dict:
     """Where each token class occurs: class -> list of (start, end)."""
+    low = text.lower()
+    present = _anchor_words(g).intersection(WORD.findall(low))
     pos: dict = {}
     classes = g.token_classes
-    for m in TOKEN.finditer(text):
+    for m in _finder(frozenset(present)).finditer(low):
         tok = m.group()
         span = m.span()
         if tok[0].isdigit():
             pos.setdefault(gr.DIGIT_CLASS, []).append(span)
-            continue
-        low = tok.lower()
-        pos.setdefault(low, []).append(span)
-        for c in classes.get(low, ()):
+            if tok.endswith("0s"):
+                pos.setdefault("decade", []).append(span)
+        else:
+            pos.setdefault(tok, []).append(span)
+        for c in classes.get(tok, ()):
             pos.setdefault(c, []).append(span)
     return pos
 
 
-def _windows(spans, n):
+_words_cache: dict = {}
+
+
+def _anchor_words(g: gr.Grammar) -> frozenset:
+    w = _words_cache.get(id(g))
+    if w is None:
+        w = set(g.token_classes)
+        for r in g.rules:
+            if r.anchors:
+                w |= {a for a in r.anchors if a not in g.pieces}
+        w = _words_cache[id(g)] = frozenset(w)
+    return w
+
+
+def _windows(spans, n, reach):
+    left, right = reach
     spans.sort()
     out = []
     for b, e in spans:
-        b, e = max(0, b - REACH), min(n, e + REACH)
+        b, e = b - left, e + right
         if out and b <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
+            if e > out[-1][1]:
+                out[-1][1] = e
         else:
-            out.append([b, e])
+            out.append([b if b > 0 else 0, e])
+    if out and out[-1][1] > n:
+        out[-1][1] = n
     return out
 
 
@@ -93,7 +124,7 @@ def candidates(text: str, g: gr.Grammar):
             spans = [s for a in rule.anchors for s in pos.get(a, ())]
             if not spans:
                 continue
-            windows = _windows(spans, n)
+            windows = _windows(spans, n, rule.reach)
         for b, e in windows:
             for m in rule.compiled.finditer(text, b, e):
                 if m.end() > m.start():
