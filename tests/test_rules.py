@@ -88,8 +88,8 @@ def test_engine_agrees_with_the_reference_evaluator_on_random_mentions(classifie
         definition = engine.definitions[event_type.name]
         for _ in range(300):
             features = {k: rng.randint(0, 3) for k in ("leaders", "officials", "people", "countries", "groups", "actors")}
-            features["hedged"] = rng.random() < 0.2
             for i in range(len(event_type.rules)):
+                features[f"hedged_{i}"] = rng.random() < 0.2
                 features[f"t_{i}"] = rng.random() < 0.7
                 features[f"req_{i}"] = rng.random() < 0.7
                 features[f"forb_{i}"] = rng.random() < 0.2

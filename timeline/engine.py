@@ -64,7 +64,7 @@ def rule_condition(rule: Rule, index: int) -> dict:
     if rule.needs_date:
         terms.append({"$lte": {f"dist_{index}": rule.date_within}})
     if rule.refuse_hedged:
-        terms.append({"hedged": False})
+        terms.append({f"hedged_{index}": False})
     for kind, minimum in sorted(rule.involving.items()):
         if minimum > 0:
             terms.append({"$gte": {kind: minimum}})

@@ -96,13 +96,10 @@ def build_event(cluster: list[Mention]) -> Event:
         (m for m in cluster if rank(m) == rank(cluster[0])),
         key=lambda m: (support[(m.start, m.end)], m.published, -m.priority, m.article, -m.sentence_begin),
     )
-    conflicts = []
-    claims = {(m.start, m.end) for m in cluster if m.granularity == "day"}
-    if len(claims) > 1:
-        for m in cluster:
-            if m.granularity == "day":
-                conflicts.append({"article": m.article, "published": m.published, "date_text": m.date_text,
-                                  "start": m.start, "end": m.end})
+    conflicts = [
+        {"article": m.article, "published": m.published, "date_text": m.date_text, "start": m.start, "end": m.end}
+        for m in cluster if m.granularity == "day" and _disagrees(m, cluster)
+    ]
     sources = sorted(cluster, key=lambda m: (m.published, m.article, m.sentence_begin))
     key = f"{best.type}|{best.start}|{best.end}|{best.label}"
     return Event(
@@ -110,6 +107,15 @@ def build_event(cluster: list[Mention]) -> Event:
         start=best.start, end=best.end, granularity=best.granularity, status=best.status,
         sources=sources, conflicts=conflicts,
     )
+
+
+def _disagrees(mention: Mention, cluster: list[Mention]) -> bool:
+    """Day-precise claims that overlap without one containing the other: May 15-16 against May 16-17.
+    A day inside a longer claim (the first day of a four-day trip) is partial, not conflicting."""
+    def nested(a, b):
+        return (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+
+    return any(other.granularity == "day" and not nested(mention, other) for other in cluster)
 
 
 def _dedupe_ids(events: list[Event]) -> None:

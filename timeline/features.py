@@ -3,9 +3,9 @@
 All text matching happens here; the rules engine only sees the resulting plain values.
 Feature names (used by `engine.rule_condition`):
   leaders, officials, people, countries, groups, actors   counts of who the sentence names
-  hedged                                                  speculation words present
-  t_<i> / req_<i> / forb_<i> / neg_<i>                    rule i: trigger found / required word present /
-                                                          forbidden word present / trigger negated
+  t_<i> / req_<i> / forb_<i>                              rule i: trigger found / required word present /
+                                                          forbidden word present
+  neg_<i> / hedged_<i>                                    rule i: trigger negated / speculation in its clause
   dist_<i>                                                words between rule i's trigger and the nearest date
 """
 from __future__ import annotations
@@ -37,7 +37,6 @@ class Reading:
     groups: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     titled: dict[str, int] = field(default_factory=dict)  # unnamed leaders/officials ("the prime minister")
-    hedged: bool = False
     negations: list[int] = field(default_factory=list)  # word indexes
     event_dates: list[Timex] = field(default_factory=list)  # dates that can be an event's date
 
@@ -143,7 +142,6 @@ class SentenceReader:
         for hit in self.place_matcher.finditer(folded):
             if hit.text not in reading.places and not _inside(hit, covered):
                 reading.places.append(hit.text)
-        reading.hedged = self.hedges.search(folded) is not None
         reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(folded)]
         reporting = [(h.begin, h.end) for h in self.reporting.finditer(folded)]
         reading.event_dates = [
@@ -153,38 +151,42 @@ class SentenceReader:
         ]
         return reading
 
-    def trigger(self, rule: Rule, reading: Reading) -> Hit | None:
-        """The first trigger of the rule in the sentence that is not part of a date ("March 2024")."""
+    def triggers(self, rule: Rule, reading: Reading) -> list[Hit]:
+        """The rule's triggers in the sentence, except those inside a date ("March 2024")."""
         triggers, patterns, _, _ = self.rule_matchers[rule.id]
         covered = [(t.begin, t.end) for t in reading.timexes]
-        for hit in triggers.finditer(reading.folded):
-            if not _inside(hit, covered):
-                return hit
+        hits = [hit for hit in triggers.finditer(reading.folded) if not _inside(hit, covered)]
         for pattern in patterns:
-            match = pattern.search(reading.folded)
-            if match:
-                return Hit(match.start(), match.end(), match.group(0), pattern.pattern)
-        return None
+            hits += [Hit(m.start(), m.end(), m.group(0), pattern.pattern) for m in pattern.finditer(reading.folded)]
+        return hits
 
     def features(self, event_type: EventType, reading: Reading) -> tuple[dict, dict[str, Hit]]:
-        """The fact handed to the engine for one event type, and each rule's trigger hit."""
-        facts: dict = {**reading.counts(), "hedged": reading.hedged}
+        """The fact handed to the engine for one event type, and each rule's trigger hit.
+
+        When a trigger occurs several times, the occurrence closest to a date counts.
+        """
+        facts: dict = dict(reading.counts())
         hits: dict[str, Hit] = {}
         for index, rule in enumerate(event_type.rules):
             _, _, required, forbidden = self.rule_matchers[rule.id]
-            hit = self.trigger(rule, reading)
-            facts[f"t_{index}"] = hit is not None
+            candidates = self.triggers(rule, reading)
+            facts[f"t_{index}"] = bool(candidates)
             facts[f"req_{index}"] = required.search(reading.folded) is not None
             facts[f"forb_{index}"] = forbidden.search(reading.folded) is not None
-            if hit is None:
-                facts[f"neg_{index}"] = False
+            if not candidates:
+                facts[f"neg_{index}"] = facts[f"hedged_{index}"] = False
                 facts[f"dist_{index}"] = NO_DATE
                 continue
+            distance, hit = min(
+                ((min((self.distance(reading, h, t) for t in reading.event_dates), default=NO_DATE), h)
+                 for h in candidates),
+                key=lambda pair: (pair[0], pair[1].begin))
             hits[rule.id] = hit
             word = reading.word_index(hit.begin)
+            begin, end = self.clause(reading, hit)
             facts[f"neg_{index}"] = any(0 < word - n <= 3 for n in reading.negations)
-            facts[f"dist_{index}"] = min(
-                (self.distance(reading, hit, t) for t in reading.event_dates), default=NO_DATE)
+            facts[f"hedged_{index}"] = self.hedges.search(reading.folded[begin:end]) is not None
+            facts[f"dist_{index}"] = distance
         return facts, hits
 
     @staticmethod
@@ -221,8 +223,9 @@ class SentenceReader:
         people = _unique(self.person_of[h.text].name for h in self.names.finditer(part))
         countries = _unique(self.country_of[h.text] for h in self.country_matcher.finditer(part))
         groups = _unique(h.text for h in self.group_matcher.finditer(part))
-        if not (people or countries or groups):
-            people, countries, groups = list(reading.people), list(reading.countries), list(reading.groups)
+        if not (people or groups):  # the subject often stands in another clause: "Xi finished..., touching down"
+            people, groups = list(reading.people), list(reading.groups)
+            countries = countries or list(reading.countries)
         for person in people:
             country = reading.person_countries.get(person)
             if country and country not in countries:
@@ -245,16 +248,19 @@ class SentenceReader:
     def place_near(self, reading: Reading, hit: Hit) -> str | None:
         """A place introduced by a preposition ('in Geneva', 'through Red Square'), closest to the trigger."""
         groups = [(g.begin, g.end) for g in self.group_matcher.finditer(reading.folded)]
+        begin, end = self.clause(reading, hit)
         hits = [h for h in self.place_matcher.finditer(reading.folded)
-                if not _inside(h, groups) and re.search(r"\b(?:in|at|to|through|inside|near|into|from|of)\s+(?:the\s+)?$",
+                if begin <= h.begin and h.end <= end and not _inside(h, groups) and re.search(r"\b(?:in|at|to|through|inside|near|into|from|of)\s+(?:the\s+)?$",
                              reading.folded[max(0, h.begin - 12):h.begin], re.IGNORECASE)]
         after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"
         near = after[0] if after else self.nearest(hits, hit)
         return near.text if near else None
 
-    def status(self, type_name: str, reading: Reading) -> str | None:
+    def status(self, type_name: str, reading: Reading, hit: Hit) -> str | None:
+        """The first status whose words appear in the trigger's clause."""
+        begin, end = self.clause(reading, hit)
         for status, matcher in self.status_matchers[type_name]:
-            if matcher.search(reading.folded):
+            if matcher.search(reading.folded[begin:end]):
                 return status
         return None
 

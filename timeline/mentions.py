@@ -97,7 +97,7 @@ class Classifier:
         if date is not None:
             start, end, granularity = date.first, date.last, date.granularity
             start, end = _stretch_by_duration(reading, hit, date, start, end)
-        status = self.reader.status(event_type.name, reading)
+        status = self.reader.status(event_type.name, reading, hit)
         if status is None:
             status = event_type.future_status if start and start > article.published else event_type.default_status
         place = self.reader.place_near(reading, hit)

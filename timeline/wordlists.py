@@ -55,7 +55,12 @@ def entry_pattern(entry: str, irregular: dict[str, list[str]]) -> str:
     if prefix:
         entry = entry[:-1]
     words = entry.split()
-    head = r"\s+".join(re.escape(w) for w in words[:-1])
+    if len(words) > 1 and not exact and words[0].isalpha():
+        # phrasal verbs inflect on their first word: touch down -> touching down
+        first = "(?:" + "|".join(re.escape(f) for f in sorted(inflections(words[0], irregular), key=len, reverse=True)) + ")"
+        head = r"\s+".join([first] + [re.escape(w) for w in words[1:-1]])
+    else:
+        head = r"\s+".join(re.escape(w) for w in words[:-1])
     last = words[-1]
     if prefix:
         tail = re.escape(last) + r"[\w'-]*"

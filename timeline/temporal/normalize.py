@@ -320,7 +320,7 @@ def n_offset(g, m, rule, ctx):
     n = int(float(n))
     if unit in ("H", "MIN"):
         return "DURATION", cal.ref(f"PT{n}{'H' if unit == 'H' else 'M'}")
-    ref = ctx.ref if anchor_kind == "ref" and ctx.ref is not None else None
+    ref = ctx.reference(unit) if anchor_kind == "ref" else None
     if rule.params.get("keep_ref_granularity") or (unit == "Y" and n == 1 and ctx.ref is not None
                                                     and ctx.ref.granularity == "quarter"):
         base = ctx.ref or cal.relative("Q", ctx.anchor, -1)
@@ -343,7 +343,8 @@ def n_anaphor(g, m, rule, ctx):
     if ana is None:
         text = m.group(0).lower()
         ana = -1 if ("before" in text or "previous" in text) else (1 if rule.params.get("dir_from_text") else 0)
-    base = ctx.ref.first if ctx.ref is not None and ctx.ref.first else ctx.anchor
+    ref = ctx.reference(unit)
+    base = ref.first if ref is not None and ref.first else ctx.anchor
     if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
         return None
     return "DATE", cal.relative(unit, base, int(ana))

@@ -20,6 +20,9 @@ from .normalize import NORMALISERS
 HEADING = regex.compile(r"^(?=[^\n]{12,250}$)[^\n]*\S\s[–—-]\s[^\n]*[^\s.!?:;,\"”]$", regex.M)
 
 _readers: dict = {}
+GRAN_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "half": 4, "year": 5,
+             "decade": 6, "century": 7}
+UNIT_RANK = {"D": 0, "W": 1, "WE": 1, "M": 2, "Q": 3, "H": 4, "Y": 5, "E": 6, "C": 7}
 
 
 def _reader(g: gr.Grammar) -> TenseReader:
@@ -36,9 +39,28 @@ class Context:
     grammar: gr.Grammar
     reader: TenseReader
     anchor: datetime.date
-    ref: Period | None = None
+    ref: Period | None = None            # the date the story mentioned last
+    refs: list = field(default_factory=list)
     forced_tense: str | None = None
     _tense_cache: dict = field(default_factory=dict)
+
+    def reference(self, unit: str) -> Period | None:
+        """The last date the story mentioned that is at least as precise as `unit`
+        ("two days earlier" looks back to a day, not to "in January")."""
+        limit = UNIT_RANK.get(unit, 9)
+        for p in reversed(self.refs):
+            if GRAN_RANK.get(p.granularity, 9) <= limit:
+                return p
+        return None
+
+    def set_ref(self, p: Period | None):
+        self.ref = p
+        self.refs = [p] if p is not None else []
+
+    def add_ref(self, p: Period):
+        self.ref = p
+        self.refs.append(p)
+        del self.refs[:-8]
 
     def tense(self, m) -> str | None:
         if self.forced_tense:
@@ -73,7 +95,9 @@ def _anchor_positions(text: str, g: gr.Grammar) -> dict:
         span = m.span()
         if tok[0].isdigit():
             pos.setdefault(gr.DIGIT_CLASS, []).append(span)
-            if tok.endswith("0s"):
+            if len(tok) == 4 and tok[0] in "12" and tok.isdigit():
+                pos.setdefault("year4", []).append(span)
+            elif tok.endswith("0s"):
                 pos.setdefault("decade", []).append(span)
         else:
             pos.setdefault(tok, []).append(span)
@@ -211,7 +235,8 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
         in_head = head is not None and b < head[1]
         if head is not None and head != current_head:
             current_head = head
-            ctx.anchor, ctx.ref = dct, None        # a new digest item: back to the DCT
+            ctx.anchor = dct                       # a new digest item: back to the DCT
+            ctx.set_ref(None)
         is_dateline = in_head and not text[e:head[1]].strip(" )]–—-")
         if is_dateline:
             ctx.anchor, ctx.forced_tense = dct, "past"
@@ -226,8 +251,9 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
         typ, p = res
         out.append(Timex(text[b:e], b, e, typ, p.value, p.mod, p.first, p.last, p.granularity))
         if is_dateline and p.first is not None:
-            ctx.anchor, ctx.ref = p.first, p      # the item's relative dates hang on its dateline
+            ctx.anchor = p.first                  # the item's relative dates hang on its dateline
+            ctx.set_ref(p)
         elif typ in ("DATE", "TIME") and p.first is not None and c[2].params.get("sets_ref", True) \
                 and not (c[2].norm == "offset" and p.granularity not in ("day", "week")):
-            ctx.ref = p   # "a year earlier" compares with the story's date, it does not move it
+            ctx.add_ref(p)   # "a year earlier" compares with the story's date, it does not move it
     return out
