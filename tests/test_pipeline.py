@@ -65,3 +65,15 @@ def test_window_filter_keeps_overlapping_events(seed_timeline):
     may_2025 = filter_events(seed_timeline.events, ["summit"], D(2025, 5, 8), D(2025, 5, 31))
     assert all(e.type == "summit" and e.end >= D(2025, 5, 8) and e.start <= D(2025, 5, 31) for e in may_2025)
     assert find(may_2025, "summit", D(2025, 5, 7))  # started before the window, still running in it
+
+
+def test_mentions_without_a_resolvable_date_are_kept_apart(classifier):
+    from timeline.articles import Article
+    from timeline.events import merge
+
+    article = Article(id="u", title="t", published=D(2025, 6, 5),
+                      body="Trump says after Xi call that U.S. and China will resume trade talks\n"
+                           "On Friday Chinese and Russian troops will march together through Red Square.\n")
+    events, undated = merge(classifier.mentions(article))
+    assert [(e.type, e.start) for e in events] == [("parade", D(2025, 6, 6))]
+    assert [(m.type, m.rule, m.start) for m in undated] == [("summit", "summit.trade-talks", None)]

@@ -165,3 +165,52 @@ def test_live_rules_pick_up_a_change_and_keep_the_last_good_set_on_a_broken_one(
     assert live.get() is second  # still serving the last good rules
     assert live.last_errors and str(live.last_errors[0]).startswith(f"{path}:")
     assert "keeping version " + second.version in caplog.text
+
+
+def test_rules_diff_shows_what_an_edit_does(tmp_path):
+    import shutil as sh
+
+    repo = tmp_path / "repo"
+    sh.copytree(RULES, repo / "rules")
+    corpus = repo / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "---\npublished: 2025-09-03\n---\n"
+        "The leaders of China, North Korea and Russia stood shoulder to shoulder Wednesday as high-tech military "
+        "hardware and thousands of marching soldiers filled the streets of Beijing.\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "rules"], check=True)
+    parade = repo / "rules" / "parade.yaml"
+    parade.write_text(parade.read_text().replace("forbidden: [demonstrat*", "forbidden: [soldiers, demonstrat*", 1))
+    done = subprocess.run([str(BIN), "rules", "diff", str(repo / "rules"), "--corpus", str(corpus)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "- disappears:   2025-09-03..2025-09-03 parade 'Troops march through Beijing' (parade.troops-march)",
+        "1 change(s) against the rules committed at HEAD",
+    ]
+
+
+def test_engine_gives_every_thread_its_own_answers(classifier):
+    """The engine is not thread-safe by itself (DURABLE_RULES.md); the adapter's lock must make it so."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = classifier.engine
+    (event_type,) = [t for t in classifier.rulebook.types if t.name == "parade"]
+    definition = engine.definitions["parade"]
+    rng = random.Random(7)
+    cases = []
+    for _ in range(400):
+        features = {k: rng.randint(0, 2) for k in ("leaders", "officials", "people", "countries", "groups", "actors")}
+        for i in range(len(event_type.rules)):
+            features.update({f"t_{i}": rng.random() < 0.6, f"req_{i}": rng.random() < 0.6, f"forb_{i}": False,
+                             f"neg_{i}": False, f"hedged_{i}": False, f"dist_{i}": rng.choice([0, 3, 999])})
+        expected = [rule.id for i, rule in enumerate(event_type.rules)
+                    if evaluate(definition[f"r{i}"]["all"][0]["m"], {**features, "kind": "mention"})]
+        cases.append((features, expected))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda case: engine.fired_rules("parade", case[0]), cases))
+    assert answers == [expected for _, expected in cases]
+    assert sum(bool(e) for _, e in cases) > 50

@@ -10,6 +10,12 @@ import sys
 from . import __version__
 
 
+def _default_corpus():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -27,7 +33,7 @@ def cmd_extract(args) -> int:
     except RulebookInvalid as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    sys.stdout.write(render(timeline.events, args.format, timeline.rules_version))
+    sys.stdout.write(render(timeline.events, args.format, timeline.rules_version, timeline.undated))
     for error in timeline.errors:
         print(str(error), file=sys.stderr)
     return 2 if timeline.errors else 0
@@ -72,6 +78,21 @@ def cmd_rules_check(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_rules_diff(args) -> int:
+    from .rulebook import DEFAULT_RULES_DIR, RulebookInvalid
+    from .rulediff import DiffError, rules_diff
+
+    try:
+        changes = rules_diff(args.dir or DEFAULT_RULES_DIR, args.corpus, args.rev)
+    except (DiffError, RulebookInvalid) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} change(s) against the rules committed at {args.rev}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline", description="Event timelines from news articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -99,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = rules_sub.add_parser("check", help="validate the rule files and run every example they carry")
     check.add_argument("dir", nargs="?", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
     check.set_defaults(func=cmd_rules_check)
+    diff = rules_sub.add_parser("diff", help="events that appear, disappear or change between committed and working rules")
+    diff.add_argument("dir", nargs="?", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    diff.add_argument("--corpus", default=os.environ.get("TIMELINE_CORPUS_DIR") or str(_default_corpus()))
+    diff.add_argument("--rev", default="HEAD", help="git revision of the committed rules (default HEAD)")
+    diff.set_defaults(func=cmd_rules_diff)
     return parser
 
 

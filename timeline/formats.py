@@ -18,9 +18,9 @@ MEDIA_TYPES = {
 }
 
 
-def render(events, fmt: str, rules_version: str | None = None) -> str:
+def render(events, fmt: str, rules_version: str | None = None, undated=None) -> str:
     if fmt == "json":
-        return json.dumps(timeline_json(events, rules_version), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(timeline_json(events, rules_version, undated), ensure_ascii=False, indent=2) + "\n"
     if fmt == "timelinejs":
         return json.dumps(timelinejs(events), ensure_ascii=False, indent=2) + "\n"
     if fmt == "ics":

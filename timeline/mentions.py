@@ -56,17 +56,26 @@ class Classifier:
     def version(self) -> str:
         return self.rulebook.version
 
-    def classify_sentence(self, reading: Reading) -> list[tuple[EventType, Rule, dict, object]]:
-        """Every event type the sentence is a mention of, with the winning rule of each."""
+    def classify_sentence(self, reading: Reading) -> list[tuple[EventType, Rule, object, bool]]:
+        """Every event type the sentence is a mention of: (type, winning rule, trigger hit, dated).
+
+        A sentence that would match but for its date is asked again as if dated, so that an event
+        without a resolvable date is kept apart as undated instead of being lost silently.
+        """
         found = []
         for event_type in self.rulebook.types:
             if not self.reader.may_concern(event_type.name, reading.folded):
                 continue  # no trigger of this type: no rule could fire
             features, hits = self.reader.features(event_type, reading)
+            dated = True
             fired = self.engine.fired_rules(event_type.name, features)
+            if not fired and hits:
+                as_if_dated = {k: (0 if k.startswith("dist_") else v) for k, v in features.items()}
+                fired = self.engine.fired_rules(event_type.name, as_if_dated)
+                dated = False
             if fired:
                 best = max((self.rules[r] for r in fired), key=lambda r: r.priority)
-                found.append((event_type, best, features, hits[best.id]))
+                found.append((event_type, best, hits[best.id], dated))
         return found
 
     def mentions(self, article: Article, timexes: list[Timex] | None = None) -> list[Mention]:
@@ -87,12 +96,15 @@ class Classifier:
                     inside.append(_shift(t, -sentence.begin))
                 index += 1
             reading = self.reader.read(sentence.text, inside)
-            for event_type, rule, features, hit in self.classify_sentence(reading):
-                result.append(self._mention(article, sentence, reading, event_type, rule, hit))
+            for event_type, rule, hit, dated in self.classify_sentence(reading):
+                result.append(self._mention(article, sentence, reading, event_type, rule, hit, dated))
         return result
 
-    def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit):
-        date = min(reading.event_dates, key=lambda t: self.reader.distance(reading, hit, t), default=None)
+    def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
+                 dated: bool = True):
+        date = None
+        if dated:
+            date = min(reading.event_dates, key=lambda t: self.reader.distance(reading, hit, t), default=None)
         start = end = granularity = None
         if date is not None:
             start, end, granularity = date.first, date.last, date.granularity
@@ -157,4 +169,4 @@ def make_label(templates, values: dict[str, str]) -> str:
         if all(values.get(name) for name in needed):
             text = template.format_map(values)
             return text[:1].upper() + text[1:]
-    return re.sub(r"\s*\{[^}]*\}\s*", " ", templates[-1]).strip()
+    return values.get("Trigger") or templates[-1]

@@ -44,8 +44,17 @@ class EventSchema(Schema):
     conflicts = fields.List(fields.Nested(ConflictSchema))
 
 
+class UndatedSchema(Schema):
+    """A mention the rules classified but whose date could not be resolved: kept, not placed."""
+
+    type = fields.String(required=True)
+    label = fields.String(required=True)
+    source = fields.Nested(SourceSchema, required=True)
+
+
 class TimelineSchema(Schema):
     events = fields.List(fields.Nested(EventSchema), required=True)
+    undated = fields.List(fields.Nested(UndatedSchema))
     rules_version = fields.String()
 
 
@@ -67,8 +76,10 @@ def event_record(event) -> dict:
     }
 
 
-def timeline_json(events, rules_version: str | None = None) -> dict:
+def timeline_json(events, rules_version: str | None = None, undated=None) -> dict:
     payload = {"events": [event_record(e) for e in events]}
+    if undated is not None:
+        payload["undated"] = [{"type": m.type, "label": m.label, "source": mention_source(m)} for m in undated]
     if rules_version:
         payload["rules_version"] = rules_version
     return TimelineSchema().dump(payload)

@@ -1,0 +1,95 @@
+"""`timeline rules diff`: what an edit of the rule files does to the timeline.
+
+The committed rule files (git, REV:rules/) and the working copy each build the timeline of a
+corpus; events are paired across the two when they share a source sentence.
+"""
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .articles import load_paths
+from .events import Event, merge
+from .mentions import Classifier
+from .pipeline import classifier_for
+
+
+class DiffError(RuntimeError):
+    pass
+
+
+def committed_rules(rules_dir: Path, rev: str, target: Path) -> Path:
+    """Write the rule files as committed at `rev` into `target`."""
+    def git(*args, where=rules_dir) -> str:
+        done = subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise DiffError(f"{rules_dir}: git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
+        return done.stdout
+
+    top = git("rev-parse", "--show-toplevel").strip()
+    prefix = git("rev-parse", "--show-prefix").strip()
+    listing = git("ls-tree", "--name-only", rev, "--", prefix or ".", where=top)
+    names = [n for n in listing.splitlines() if n.endswith(".yaml")]
+    if not names:
+        raise DiffError(f"{rules_dir}: no committed rule files at {rev}")
+    for name in names:
+        (target / Path(name).name).write_text(git("show", f"{rev}:{name}", where=top), encoding="utf-8")
+    return target
+
+
+def _events(classifier: Classifier, articles) -> list[Event]:
+    mentions = [m for article in articles for m in classifier.mentions(article)]
+    return merge(mentions)[0]
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # appears | disappears | changes type | changes date
+    before: Event | None
+    after: Event | None
+
+    def __str__(self) -> str:
+        def show(e: Event) -> str:
+            return f"{e.start}..{e.end} {e.type} {e.label!r} ({e.sources[0].rule})"
+
+        if self.kind == "appears":
+            return f"+ appears:      {show(self.after)}"
+        if self.kind == "disappears":
+            return f"- disappears:   {show(self.before)}"
+        return f"~ {self.kind + ':':13s} {show(self.before)} -> {show(self.after)}"
+
+
+def diff_events(before: list[Event], after: list[Event]) -> list[Change]:
+    def keys(event: Event) -> set:
+        return {(s.article, s.sentence_begin) for s in event.sources}
+
+    changes: list[Change] = []
+    matched_after: set[int] = set()
+    for old in before:
+        partner = next((i for i, new in enumerate(after) if i not in matched_after and keys(old) & keys(new)
+                        and new.type == old.type), None)
+        if partner is None:
+            partner = next((i for i, new in enumerate(after) if i not in matched_after and keys(old) & keys(new)), None)
+        if partner is None:
+            changes.append(Change("disappears", old, None))
+            continue
+        matched_after.add(partner)
+        new = after[partner]
+        if new.type != old.type:
+            changes.append(Change("changes type", old, new))
+        elif (new.start, new.end) != (old.start, old.end):
+            changes.append(Change("changes date", old, new))
+    changes += [Change("appears", None, new) for i, new in enumerate(after) if i not in matched_after]
+    return changes
+
+
+def rules_diff(rules_dir, corpus, rev: str = "HEAD") -> list[Change]:
+    rules_dir = Path(rules_dir)
+    articles, _ = load_paths([corpus])
+    with tempfile.TemporaryDirectory(prefix="rules-") as tmp:
+        old = classifier_for(committed_rules(rules_dir, rev, Path(tmp)))
+        before = _events(old, articles)
+    after = _events(classifier_for(rules_dir), articles)
+    return diff_events(before, after)
