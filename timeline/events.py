@@ -58,12 +58,15 @@ def affinity(cluster: list[Mention], mention: Mention) -> int:
     if max(rank(best), rank(mention)) >= COARSE and not same_place:
         return 0
     who = set().union(*(_who(m) for m in cluster))
+    countries = set().union(*(set(m.countries) for m in cluster))
     if who and _who(mention):
-        return 4 + 2 * same_place if who & _who(mention) else 0
+        if who & _who(mention):
+            return 4 + 2 * same_place
+        # different names, but the same city, days and countries: one event seen from two angles
+        return 3 if same_place and countries & set(mention.countries) else 0
     # one side names no one: fall back on the place, then the countries
     if same_place:
         return 3
-    countries = set().union(*(set(m.countries) for m in cluster))
     if countries & set(mention.countries):
         return 2
     return 1 if not countries or not mention.countries else 0

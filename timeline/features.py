@@ -31,6 +31,7 @@ class Reading:
     timexes: list[Timex]  # offsets relative to the sentence
     word_starts: list[int]
     people: list[str] = field(default_factory=list)  # canonical names, in order of first mention
+    person_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (begin, end, name), in text order
     roles: dict[str, str] = field(default_factory=dict)
     person_countries: dict[str, str] = field(default_factory=dict)
     countries: list[str] = field(default_factory=list)
@@ -103,6 +104,16 @@ class SentenceReader:
             t.name: [(status, WordMatcher(words, irregular)) for status, words in t.status] for t in types
         }
 
+    def _title_hits(self, folded: str) -> list[tuple[Hit, str]]:
+        """Titles of every role, longest first where they overlap ("prime minister" over "minister")."""
+        found = sorted(((hit, role) for role, matcher in self.titles.items() for hit in matcher.finditer(folded)),
+                       key=lambda pair: (pair[0].begin, -(pair[0].end - pair[0].begin)))
+        kept: list[tuple[Hit, str]] = []
+        for hit, role in found:
+            if not any(k.begin <= hit.begin and hit.end <= k.end for k, _ in kept):
+                kept.append((hit, role))
+        return kept
+
     def may_concern(self, type_name: str, folded: str) -> bool:
         """Cheap pre-check: does the sentence hold any trigger of this type at all?"""
         return self.type_has_patterns[type_name] or self.type_triggers[type_name].search(folded) is not None
@@ -113,25 +124,39 @@ class SentenceReader:
         folded = fold(text)
         reading = Reading(text, folded, timexes, [m.start() for m in WORD.finditer(folded)] or [0])
         covered = [(t.begin, t.end) for t in timexes]
-        name_spans = []
+        spans: list[tuple[int, int, str]] = []
+        roles: dict[str, str] = {}
         for hit in self.names.finditer(folded):
             person = self.person_of[hit.text]
-            name_spans.append((hit.begin, hit.end))
-            if person.name not in reading.roles:
-                reading.people.append(person.name)
-                reading.roles[person.name] = person.role
-                if person.country:
-                    reading.person_countries[person.name] = person.country
-        for role, matcher in self.titles.items():
-            for hit in matcher.finditer(folded):
-                if _inside(hit, covered):
-                    continue
-                # "President Vladimir Putin": a title right before a listed name is not another person
-                if any(0 <= s - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:s]) for s, _ in name_spans):
-                    continue
-                if any(s <= hit.begin < e for s, e in name_spans):
-                    continue
-                reading.titled[role] = 1  # an unnamed office holder counts once per role
+            spans.append((hit.begin, hit.end, person.name))
+            roles[person.name] = person.role
+            if person.country:
+                reading.person_countries.setdefault(person.name, person.country)
+        country_hits = list(self.country_matcher.finditer(folded))
+        seen_titles: dict[str, set] = {}
+        for hit, role in self._title_hits(folded):
+            if _inside(hit, covered) or any(b <= hit.begin < e for b, e, _ in spans):
+                continue
+            # "President Vladimir Putin": a title right before a listed name is not another person
+            if any(0 <= b - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:b]) for b, _, _ in spans):
+                continue
+            # "Prime Minister Shigeru Ishiba": a capitalised name after a title is a person,
+            # even when the editors' lists do not know them yet
+            named = TITLED_NAME.match(folded, hit.end)
+            if named and named.group(1).split()[0] not in NOT_NAMES and fold(named.group(1)) not in self.country_of:
+                name = named.group(1)
+                spans.append((named.start(1), named.end(1), name))
+                roles.setdefault(name, role)
+                country = _country_before(hit.begin, country_hits, folded, self.country_of)
+                if country:
+                    reading.person_countries.setdefault(name, country)
+                continue
+            seen_titles.setdefault(role, set()).add(hit.text.lower())  # each distinct unnamed office holder
+        reading.titled = {role: len(titles) for role, titles in seen_titles.items()}
+        spans.sort()
+        reading.person_spans = spans
+        reading.people = _unique(name for _, _, name in spans)
+        reading.roles = roles
         for hit in self.country_matcher.finditer(folded):
             country = self.country_of[hit.text]
             if country not in reading.countries:
@@ -220,7 +245,7 @@ class SentenceReader:
         """(people, countries, groups) named in the trigger's clause; the whole sentence when it names none."""
         begin, end = self.clause(reading, hit)
         part = reading.folded[begin:end]
-        people = _unique(self.person_of[h.text].name for h in self.names.finditer(part))
+        people = _unique(name for b, e, name in reading.person_spans if begin <= b and e <= end)
         countries = _unique(self.country_of[h.text] for h in self.country_matcher.finditer(part))
         groups = _unique(h.text for h in self.group_matcher.finditer(part))
         if not (people or groups):  # the subject often stands in another clause: "Xi finished..., touching down"
@@ -242,8 +267,9 @@ class SentenceReader:
         return None
 
     def person_near(self, reading: Reading, hit: Hit) -> str | None:
-        near = self.nearest(list(self.names.finditer(reading.folded)), hit)
-        return self.person_of[near.text].name if near else None
+        spans = [Hit(b, e, name, name) for b, e, name in reading.person_spans]
+        near = self.nearest(spans, hit)
+        return near.entry if near else None
 
     def place_near(self, reading: Reading, hit: Hit) -> str | None:
         """A place introduced by a preposition ('in Geneva', 'through Red Square'), closest to the trigger."""
@@ -263,6 +289,19 @@ class SentenceReader:
             if matcher.search(reading.folded[begin:end]):
                 return status
         return None
+
+
+TITLED_NAME = re.compile(r"\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|de|da|van|von|der|bin|al)){0,3})(?<!\.)")
+NOT_NAMES = {"The", "He", "She", "His", "Her", "It", "They", "This", "That", "And", "But", "In", "On", "Of", "For",
+             "To", "At", "As", "With", "Who", "Whose", "Said", "Says", "Will", "Has", "Had", "Was", "Is", "Office"}
+
+
+def _country_before(offset: int, country_hits, folded: str, country_of) -> str | None:
+    """'Japanese Prime Minister ...', "Japan's prime minister": the country just before a title."""
+    for hit in reversed(country_hits):
+        if hit.end <= offset and re.fullmatch(r"(?:'s)?\s*", folded[hit.end:offset]):
+            return country_of[hit.text]
+    return None
 
 
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
