@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .rulebook import EventType, Lexicon, Rule
 from .temporal import Timex
-from .wordlists import Hit, WordMatcher, fold
+from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
 WORD = re.compile(r"[\w'’-]+")
@@ -28,6 +28,7 @@ class Reading:
 
     text: str
     folded: str
+    tokens: Tokens
     timexes: list[Timex]  # offsets relative to the sentence
     word_starts: list[int]
     people: list[str] = field(default_factory=list)  # canonical names, in order of first mention
@@ -104,9 +105,9 @@ class SentenceReader:
             t.name: [(status, WordMatcher(words, irregular)) for status, words in t.status] for t in types
         }
 
-    def _title_hits(self, folded: str) -> list[tuple[Hit, str]]:
+    def _title_hits(self, tokens: Tokens) -> list[tuple[Hit, str]]:
         """Titles of every role, longest first where they overlap ("prime minister" over "minister")."""
-        found = sorted(((hit, role) for role, matcher in self.titles.items() for hit in matcher.finditer(folded)),
+        found = sorted(((hit, role) for role, matcher in self.titles.items() for hit in matcher.finditer(tokens)),
                        key=lambda pair: (pair[0].begin, -(pair[0].end - pair[0].begin)))
         kept: list[tuple[Hit, str]] = []
         for hit, role in found:
@@ -114,27 +115,28 @@ class SentenceReader:
                 kept.append((hit, role))
         return kept
 
-    def may_concern(self, type_name: str, folded: str) -> bool:
+    def may_concern(self, type_name: str, tokens: Tokens) -> bool:
         """Cheap pre-check: does the sentence hold any trigger of this type at all?"""
-        return self.type_has_patterns[type_name] or self.type_triggers[type_name].search(folded) is not None
+        return self.type_has_patterns[type_name] or self.type_triggers[type_name].search(tokens) is not None
 
     # ------------------------------------------------------------ reading
 
     def read(self, text: str, timexes: list[Timex]) -> Reading:
         folded = fold(text)
-        reading = Reading(text, folded, timexes, [m.start() for m in WORD.finditer(folded)] or [0])
+        tokens = Tokens(folded)
+        reading = Reading(text, folded, tokens, timexes, [m.start() for m in WORD.finditer(folded)] or [0])
         covered = [(t.begin, t.end) for t in timexes]
         spans: list[tuple[int, int, str]] = []
         roles: dict[str, str] = {}
-        for hit in self.names.finditer(folded):
+        for hit in self.names.finditer(tokens):
             person = self.person_of[hit.text]
             spans.append((hit.begin, hit.end, person.name))
             roles[person.name] = person.role
             if person.country:
                 reading.person_countries.setdefault(person.name, person.country)
-        country_hits = list(self.country_matcher.finditer(folded))
+        country_hits = list(self.country_matcher.finditer(tokens))
         seen_titles: dict[str, set] = {}
-        for hit, role in self._title_hits(folded):
+        for hit, role in self._title_hits(tokens):
             if _inside(hit, covered) or any(b <= hit.begin < e for b, e, _ in spans):
                 continue
             # "President Vladimir Putin": a title right before a listed name is not another person
@@ -157,18 +159,18 @@ class SentenceReader:
         reading.person_spans = spans
         reading.people = _unique(name for _, _, name in spans)
         reading.roles = roles
-        for hit in self.country_matcher.finditer(folded):
+        for hit in country_hits:
             country = self.country_of[hit.text]
             if country not in reading.countries:
                 reading.countries.append(country)
-        for hit in self.group_matcher.finditer(folded):
+        for hit in self.group_matcher.finditer(tokens):
             if hit.text not in reading.groups:
                 reading.groups.append(hit.text)
-        for hit in self.place_matcher.finditer(folded):
+        for hit in self.place_matcher.finditer(tokens):
             if hit.text not in reading.places and not _inside(hit, covered):
                 reading.places.append(hit.text)
-        reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(folded)]
-        reporting = [(h.begin, h.end) for h in self.reporting.finditer(folded)]
+        reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(tokens)]
+        reporting = [(h.begin, h.end) for h in self.reporting.finditer(tokens)]
         reading.event_dates = [
             t for t in timexes
             if t.type in DATE_TYPES and t.first is not None and not _is_report_date(folded, t, reporting)
@@ -180,7 +182,7 @@ class SentenceReader:
         """The rule's triggers in the sentence, except those inside a date ("March 2024")."""
         triggers, patterns, _, _ = self.rule_matchers[rule.id]
         covered = [(t.begin, t.end) for t in reading.timexes]
-        hits = [hit for hit in triggers.finditer(reading.folded) if not _inside(hit, covered)]
+        hits = [hit for hit in triggers.finditer(reading.tokens) if not _inside(hit, covered)]
         for pattern in patterns:
             hits += [Hit(m.start(), m.end(), m.group(0), pattern.pattern) for m in pattern.finditer(reading.folded)]
         return hits
@@ -196,8 +198,8 @@ class SentenceReader:
             _, _, required, forbidden = self.rule_matchers[rule.id]
             candidates = self.triggers(rule, reading)
             facts[f"t_{index}"] = bool(candidates)
-            facts[f"req_{index}"] = required.search(reading.folded) is not None
-            facts[f"forb_{index}"] = forbidden.search(reading.folded) is not None
+            facts[f"req_{index}"] = required.search(reading.tokens) is not None
+            facts[f"forb_{index}"] = forbidden.search(reading.tokens) is not None
             if not candidates:
                 facts[f"neg_{index}"] = facts[f"hedged_{index}"] = False
                 facts[f"dist_{index}"] = NO_DATE
@@ -273,9 +275,9 @@ class SentenceReader:
 
     def place_near(self, reading: Reading, hit: Hit) -> str | None:
         """A place introduced by a preposition ('in Geneva', 'through Red Square'), closest to the trigger."""
-        groups = [(g.begin, g.end) for g in self.group_matcher.finditer(reading.folded)]
+        groups = [(g.begin, g.end) for g in self.group_matcher.finditer(reading.tokens)]
         begin, end = self.clause(reading, hit)
-        hits = [h for h in self.place_matcher.finditer(reading.folded)
+        hits = [h for h in self.place_matcher.finditer(reading.tokens)
                 if begin <= h.begin and h.end <= end and not _inside(h, groups) and re.search(r"\b(?:in|at|to|through|inside|near|into|from|of)\s+(?:the\s+)?$",
                              reading.folded[max(0, h.begin - 12):h.begin], re.IGNORECASE)]
         after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"

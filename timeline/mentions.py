@@ -64,7 +64,7 @@ class Classifier:
         """
         found = []
         for event_type in self.rulebook.types:
-            if not self.reader.may_concern(event_type.name, reading.folded):
+            if not self.reader.may_concern(event_type.name, reading.tokens):
                 continue  # no trigger of this type: no rule could fire
             features, hits = self.reader.features(event_type, reading)
             dated = True

@@ -79,30 +79,83 @@ class Hit:
     entry: str  # the list entry that matched
 
 
+TOKEN = re.compile(r"\w+")
+
+
+class Tokens:
+    """A folded text split into words once, shared by every matcher that reads it."""
+
+    __slots__ = ("text", "words", "exact", "lower")
+
+    def __init__(self, folded_text: str):
+        self.text = folded_text
+        self.words = [(m.start(), m.group(0)) for m in TOKEN.finditer(folded_text)]
+        self.exact = {w for _, w in self.words}
+        self.lower = {w.lower() for w in self.exact}
+
+
 class WordMatcher:
-    """Finds the entries of one word list in text, whole words only, longest match first."""
+    """Finds the entries of one word list in text, whole words only, longest match first.
+
+    Lists hold hundreds of entries, so one big regex alternation (tried at every character) is slow.
+    Instead each entry is indexed by its first word: the text's words are looked up in that index
+    and only the few entries starting there are tried, anchored at that word.
+    """
 
     def __init__(self, entries, irregular: dict[str, list[str]] | None = None, ignore_case: bool = True):
         self.entries = tuple(entries)
+        self.ignore_case = ignore_case
         irregular = irregular or {}
-        if not self.entries:
-            self._regex = None
-            return
-        groups = [f"(?P<e{i}>{entry_pattern(e, irregular)})" for i, e in enumerate(self.entries)]
-        # Longer entries first so "state visit" wins over "visit".
-        order = sorted(range(len(groups)), key=lambda i: -len(self.entries[i]))
         flags = re.IGNORECASE if ignore_case else 0
-        self._regex = re.compile(r"(?<![\w'])(?:" + "|".join(groups[i] for i in order) + r")(?![\w])", flags)
+        self._by_word: dict[str, list[tuple[int, re.Pattern]]] = {}
+        self._by_prefix: dict[str, list[tuple[int, re.Pattern]]] = {}
+        for index, entry in enumerate(self.entries):
+            pattern = re.compile(entry_pattern(entry, irregular) + r"(?![\w])", flags)
+            body = fold(entry.strip()).lstrip("=")
+            first = TOKEN.match(body)
+            if first is None:
+                continue
+            is_prefix = body.endswith("*") and " " not in body.rstrip("*")
+            if is_prefix:
+                self._by_prefix.setdefault(self._key(first.group(0))[:3], []).append((index, pattern))
+                continue
+            first_word = body.split()[0]
+            forms = {first_word} if entry.strip().startswith("=") else inflections(first_word, irregular)
+            keys = {self._key(TOKEN.match(form).group(0)) for form in forms if TOKEN.match(form)}
+            for key in keys:
+                self._by_word.setdefault(key, []).append((index, pattern))
 
-    def finditer(self, folded_text: str):
-        if self._regex is None:
+    def _key(self, word: str) -> str:
+        return word.lower() if self.ignore_case else word
+
+    def finditer(self, text):
+        """Hits in a folded text (a str, or Tokens to share the word split between matchers)."""
+        tokens = text if isinstance(text, Tokens) else Tokens(text)
+        folded_text = tokens.text
+        present = tokens.lower if self.ignore_case else tokens.exact
+        if present.isdisjoint(self._by_word) and not (
+                self._by_prefix and any(w[:3] in self._by_prefix for w in present)):
             return
-        for match in self._regex.finditer(folded_text):
-            index = int(match.lastgroup[1:])
-            yield Hit(match.start(), match.end(), match.group(0), self.entries[index])
+        after = 0
+        for start, word in tokens.words:
+            if start < after or (start and folded_text[start - 1] == "'"):
+                continue
+            key = word.lower() if self.ignore_case else word
+            candidates = self._by_word.get(key, [])
+            if self._by_prefix:
+                candidates = candidates + self._by_prefix.get(key[:3], [])
+            best = None
+            for index, pattern in candidates:
+                match = pattern.match(folded_text, start)
+                if match and (best is None or match.end() > best[1].end()):
+                    best = (index, match)
+            if best:
+                index, match = best
+                after = match.end()
+                yield Hit(start, match.end(), match.group(0), self.entries[index])
 
-    def search(self, folded_text: str) -> Hit | None:
-        return next(self.finditer(folded_text), None)
+    def search(self, text) -> Hit | None:
+        return next(self.finditer(text), None)
 
 
 @lru_cache(maxsize=4096)
