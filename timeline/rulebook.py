@@ -42,7 +42,7 @@ class RulebookInvalid(ValueError):
 
 def load_yaml_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
     """Parse YAML and return (data, lines) where lines maps a path like ("rules", 0, "id") to its line."""
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when present: 10x faster
     try:
         root = loader.get_single_node()
     finally:
