@@ -18,6 +18,8 @@ from .temporal import Timex
 from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
+NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "several": 3, "many": 3, "dozens": 12}
 WORD = re.compile(r"[\w'’-]+")
 DATE_TYPES = {"DATE", "TIME"}
 
@@ -136,6 +138,7 @@ class SentenceReader:
                 reading.person_countries.setdefault(person.name, person.country)
         country_hits = list(self.country_matcher.finditer(tokens))
         seen_titles: dict[str, set] = {}
+        plural_counts: dict[str, int] = {}
         for hit, role in self._title_hits(tokens):
             if _inside(hit, covered) or any(b <= hit.begin < e for b, e, _ in spans):
                 continue
@@ -154,7 +157,11 @@ class SentenceReader:
                     reading.person_countries.setdefault(name, country)
                 continue
             seen_titles.setdefault(role, set()).add(hit.text.lower())  # each distinct unnamed office holder
-        reading.titled = {role: len(titles) for role, titles in seen_titles.items()}
+            if hit.text.lower().endswith("s"):  # "the two leaders", "ministers": at least two people
+                number = re.search(r"(\w+)\s+$", folded[max(0, hit.begin - 12):hit.begin])
+                plural_counts[role] = max(plural_counts.get(role, 0), NUMBER_WORDS.get(number.group(1).lower(), 2)
+                                          if number else 2)
+        reading.titled = {role: max(len(titles), plural_counts.get(role, 0)) for role, titles in seen_titles.items()}
         spans.sort()
         reading.person_spans = spans
         reading.people = _unique(name for _, _, name in spans)

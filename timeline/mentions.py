@@ -100,11 +100,21 @@ class Classifier:
                 result.append(self._mention(article, sentence, reading, event_type, rule, hit, dated))
         return result
 
+    def _event_date(self, reading: Reading, hit, rule: Rule) -> Timex | None:
+        """The most precise date within the rule's reach of the trigger; the nearest among equals.
+        ("Next year's parade will take place on July 14": July 14, not the whole year.)"""
+        reach = rule.date_within if rule.needs_date else 10**6
+        scored = [(self.reader.distance(reading, hit, t), t) for t in reading.event_dates]
+        within = [(d, t) for d, t in scored if d <= reach] or scored
+        if not within:
+            return None
+        return min(within, key=lambda pair: (_precision(pair[1]), pair[0]))[1]
+
     def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                  dated: bool = True):
         date = None
         if dated:
-            date = min(reading.event_dates, key=lambda t: self.reader.distance(reading, hit, t), default=None)
+            date = self._event_date(reading, hit, rule)
         start = end = granularity = None
         if date is not None:
             start, end, granularity = date.first, date.last, date.granularity
@@ -136,6 +146,13 @@ class Classifier:
             people=tuple(people), countries=tuple(countries), groups=tuple(groups),
             place=place, priority=rule.priority,
         )
+
+
+GRANULARITY_ORDER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
+
+
+def _precision(timex: Timex) -> int:
+    return GRANULARITY_ORDER.get(timex.granularity or "", 9)
 
 
 def _shift(timex: Timex, delta: int) -> Timex:

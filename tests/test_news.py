@@ -1,0 +1,36 @@
+"""News beyond the seeds: short wire-style articles written for the suite, with the events an editor
+would put on a timeline (and the look-alikes they would not)."""
+import datetime as dt
+from pathlib import Path
+
+from conftest import RULES
+
+from timeline.pipeline import timeline_from_paths
+
+NEWS = Path(__file__).parent / "data" / "news"
+D = dt.date
+
+
+def test_wire_stories_give_the_editors_timeline():
+    timeline = timeline_from_paths([NEWS], RULES)
+    got = {(e.type, e.start, e.end) for e in timeline.events}
+    assert got >= {
+        ("summit", D(2025, 8, 15), D(2025, 8, 15)),   # Trump and Putin met ... on Friday
+        ("summit", D(2025, 8, 18), D(2025, 8, 18)),   # Zelenskyy is due to visit Washington on Monday
+        ("summit", D(2018, 1, 1), D(2018, 12, 31)),   # the two leaders last met ... in 2018
+        ("tariff", D(2025, 8, 6), D(2025, 8, 6)),     # on Aug. 6 he signed an order imposing ... tariff
+        ("parade", D(2025, 7, 14), D(2025, 7, 14)),   # Bastille Day military parade, marched on Monday
+        ("tariff", D(2025, 4, 9), D(2025, 4, 9)),     # paused ... on Wednesday
+        ("tariff", D(2025, 4, 10), D(2025, 4, 10)),   # China ... 84% tariffs starting Thursday
+        ("summit", D(2025, 4, 14), D(2025, 4, 20)),   # G7 trade ministers ... next week
+    }
+    # a phone call is not a summit, protesters marching are not a parade
+    assert not any(e.type == "summit" and e.start == D(2025, 8, 16) for e in timeline.events)
+    assert not any(e.type == "parade" and e.start == D(2025, 7, 13) for e in timeline.events)
+    statuses = {(e.type, e.start): e.status for e in timeline.events}
+    assert statuses[("tariff", D(2025, 4, 9))] == "paused"
+    assert statuses[("summit", D(2025, 8, 18))] == "announced"
+    assert statuses[("summit", D(2025, 8, 15))] == "held"
+    # the date of the Alaska meeting is the meeting's, not the day Trump spoke of a phone call
+    (alaska,) = [e for e in timeline.events if e.start == D(2025, 8, 15)]
+    assert {"Donald Trump", "Vladimir Putin"} <= set(alaska.participants)
