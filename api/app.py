@@ -1,7 +1,9 @@
-"""Flask app factory. The timeline of the corpus is built when the app starts.
+"""Flask app factory: configuration, the store and the live rules, the blueprints, and the rules
+every response follows (problem+json errors, CORS for reads, ETag and Cache-Control).
 
 Configuration comes from the environment (CONTRACT.md) unless `create_app(config)` overrides it:
-TIMELINE_RULES_DIR, TIMELINE_CORPUS_DIR.
+TIMELINE_DATABASE_URL -> DATABASE_URL, TIMELINE_RULES_DIR -> RULES_DIR,
+TIMELINE_CORPUS_DIR -> CORPUS_DIR (loaded on the store's first start), TIMELINE_API_TOKEN -> API_TOKEN.
 """
 from __future__ import annotations
 
@@ -9,94 +11,95 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, request
-from marshmallow import ValidationError
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from timeline.formats import MEDIA_TYPES, render
-from timeline.pipeline import classifier_for, filter_events, timeline_from_paths
+from timeline.live_rules import LiveRules
+from timeline.store import DEFAULT_DATABASE_URL, Store
 
-from .schemas import HealthSchema, ProblemSchema, TimelineQuerySchema
+from . import article_routes, docs, rules_routes, timeline_routes
+from .docs import body, documented
+from .http import Problem, json_response, problem_response, store
+from .schemas import HealthSchema
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+MAX_BODY = 2 * 1024 * 1024
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger("timeline.api")
-
-
-def problem(status: int, title: str, detail: str | None = None, invalid: list[dict] | None = None) -> Response:
-    body = {"title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if invalid:
-        body["invalid_params"] = invalid
-    response = jsonify(ProblemSchema().dump(body))
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
-
-
-def _query_args(args) -> dict:
-    """Flatten request.args for the schema: repeated and comma-separated `type` become one list."""
-    data = {}
-    for key in args.keys():
-        if key.startswith("_"):
-            continue  # cache-busting parameters added by browsers' widgets
-        if key == "type":
-            data["type"] = [t.strip() for value in args.getlist("type") for t in value.split(",") if t.strip()]
-        else:
-            data[key] = args.get(key)
-    return data
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
+        DATABASE_URL=os.environ.get("TIMELINE_DATABASE_URL") or DEFAULT_DATABASE_URL,
         RULES_DIR=os.environ.get("TIMELINE_RULES_DIR") or None,
         CORPUS_DIR=os.environ.get("TIMELINE_CORPUS_DIR") or str(DEFAULT_CORPUS),
-        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
+        API_TOKEN=os.environ.get("TIMELINE_API_TOKEN") or None,
+        RULES_CHECK_EVERY=2.0,  # seconds between looks at the rule files
+        READ_MAX_AGE=30,  # Cache-Control max-age of reads, in seconds
+        MAX_CONTENT_LENGTH=MAX_BODY,
     )
     app.config.update(config or {})
 
-    timeline = timeline_from_paths([app.config["CORPUS_DIR"]], app.config["RULES_DIR"])
-    for error in timeline.errors:
-        log.warning("article refused: %s", error)
-    app.extensions["timeline"] = timeline
-    known_types = {t.name for t in classifier_for(app.config["RULES_DIR"]).rulebook.types}
+    rules = LiveRules(app.config["RULES_DIR"], check_every=app.config["RULES_CHECK_EVERY"])
+    timeline_store = Store(app.config["DATABASE_URL"])
+    timeline_store.create_schema()
+    if app.config["CORPUS_DIR"]:
+        for error in timeline_store.load_corpus_once([app.config["CORPUS_DIR"]], rules.get()):
+            log.warning("article refused: %s", error)
+    timeline_store.sync_rules(rules.get())
+    app.extensions["timeline.store"] = timeline_store
+    app.extensions["timeline.rules"] = rules
+
+    for blueprint in (timeline_routes.bp, article_routes.bp, rules_routes.bp, docs.bp):
+        app.register_blueprint(blueprint)
 
     @app.get("/healthz")
+    @documented(get={"summary": "Liveness and what the store holds",
+                     "responses": {"200": body(HealthSchema, "the service is up")}})
     def healthz():
-        current = app.extensions["timeline"]
-        return jsonify(HealthSchema().dump({
-            "status": "ok", "events": len(current.events), "articles": current.articles,
-            "rules_version": current.rules_version,
-        }))
+        stats = store().stats()
+        return json_response(HealthSchema(), {"status": "ok", **stats})
 
-    @app.get("/timeline")
-    def get_timeline():
-        try:
-            query = TimelineQuerySchema(known_types).load(_query_args(request.args))
-        except ValidationError as exc:
-            invalid = [{"name": "from" if name == "from_" else name,
-                        "reason": "unknown parameter" if msgs == ["Unknown field."] else "; ".join(map(str, msgs))}
-                       for name, msgs in sorted(exc.normalized_messages().items())]
-            return problem(400, "Invalid query parameter",
-                           f"{invalid[0]['name']}: {invalid[0]['reason']}", invalid)
-        current = app.extensions["timeline"]
-        events = filter_events(current.events, query["type"], query["from_"], query["to"])
-        body = render(events, query["format"], current.rules_version)
-        response = Response(body, mimetype=MEDIA_TYPES[query["format"]].split(";")[0])
-        if query["format"] in ("ics", "csv"):
-            response.headers["Content-Type"] = MEDIA_TYPES[query["format"]]
-        response.headers["Access-Control-Allow-Origin"] = "*"
+    @app.before_request
+    def follow_rule_changes():
+        # changed rule files: classify the stored articles again before answering (under the write lock)
+        if request.method != "OPTIONS" and request.blueprint != "docs":
+            timeline_store.sync_rules(rules.get())
+
+    @app.after_request
+    def http_rules(response: Response) -> Response:
+        if request.method in READ_METHODS:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Location"
+            if request.method == "OPTIONS":
+                response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+                response.headers["Access-Control-Allow-Headers"] = "Accept, If-None-Match"
+                response.headers["Access-Control-Max-Age"] = "86400"
+            elif response.status_code == 200:
+                response.headers["Cache-Control"] = f"public, max-age={app.config['READ_MAX_AGE']}"
+                if not response.direct_passthrough:
+                    response.add_etag()
+                    response.make_conditional(request)
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.errorhandler(Problem)
+    def problem(exc: Problem):
+        return problem_response(exc.status, exc.title, exc.detail, exc.invalid, exc.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return problem(exc.code or 500, exc.name, exc.description)
+        headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "www-authenticate", "retry-after")}
+        detail = exc.description
+        if exc.code == 413:
+            detail = f"the body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes"
+        return problem_response(exc.code or 500, exc.name, detail, headers=headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error")
-        return problem(500, "Internal Server Error", "the server could not answer this request")
+        return problem_response(500, "Internal Server Error", "the server could not answer this request")
 
     return app

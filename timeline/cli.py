@@ -62,9 +62,14 @@ def cmd_serve(args) -> int:
 
     from api import create_app
 
-    app = create_app()
+    config = {"DATABASE_URL": args.database_url} if args.database_url else {}
+    app = create_app(config)
     print(f"serving the timeline on http://{args.host}:{args.port}/timeline", file=sys.stderr)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="timeline")
+    waitress.serve(
+        app, host=args.host, port=args.port, threads=args.threads, connection_limit=args.connection_limit,
+        channel_timeout=60, max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],  # the app answers 413
+        ident="timeline",
+    )
     return 0
 
 
@@ -112,7 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API on a production WSGI server (waitress)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--connection-limit", type=int, default=100, help="open connections at most (default 100)")
+    serve.add_argument("--database-url", default=os.environ.get("TIMELINE_DATABASE_URL"), metavar="URL",
+                       help="SQLAlchemy URL of the store (default $TIMELINE_DATABASE_URL, else ./timeline.sqlite)")
     serve.set_defaults(func=cmd_serve)
 
     rules = sub.add_parser("rules", help="work with the rule files")

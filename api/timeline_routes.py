@@ -1,0 +1,76 @@
+"""GET /timeline (every format, filtered, paginated) and GET /events/<id>."""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from timeline.formats import MEDIA_TYPES, render
+from timeline.schemas import EventSchema, event_record
+
+from .docs import body, documented, path_parameter, problem
+from .http import Problem, decode_cursor, encode_cursor, json_response, live_rules, load_query, next_link, store
+from .schemas import MAX_LIMIT, TimelinePageSchema, TimelineQuerySchema
+
+bp = Blueprint("timeline", __name__)
+
+JSON_PAGE = 100  # default page size of the JSON timeline; widget formats get whole pages (MAX_LIMIT)
+EVENT_KEY = (True, True, False, False)  # (start, end, type, id)
+
+
+def event_summary(event) -> dict:
+    return {"id": event.id, "type": event.type, "label": event.label, "start": event.start, "end": event.end,
+            "granularity": event.granularity, "status": event.status, "href": f"/events/{event.id}"}
+
+
+@bp.get("/timeline")
+@documented(get={
+    "summary": "The timeline, ordered by start, end, type",
+    "description": "Events that overlap [from, to] and match every filter. JSON pages hold 100 events by "
+                   f"default, other formats {MAX_LIMIT}; the next page is in the body's `next` (JSON) and in "
+                   "the `Link` header (every format).",
+    "parameters": [{"in": "query", "schema": TimelineQuerySchema}],
+    "responses": {
+        "200": {
+            "description": "one page of the timeline",
+            "headers": {"ETag": {"schema": {"type": "string"}}, "Link": {"schema": {"type": "string"}}},
+            "content": {
+                "application/json": {"schema": TimelinePageSchema},
+                "text/calendar": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        "304": {"description": "not modified since the ETag given in If-None-Match"},
+        "400": problem("a parameter is invalid; `invalid-params` names it"),
+    },
+})
+def get_timeline():
+    query = load_query(TimelineQuerySchema(t.name for t in live_rules().get().rulebook.types))
+    fmt = query["format"]
+    limit = query["limit"] or (JSON_PAGE if fmt == "json" else MAX_LIMIT)
+    found, key, version = store().events_page(
+        types=query["type"], start=query["from_"], end=query["to"], q=query["q"],
+        participant=query["participant"], source=query["source"],
+        after=decode_cursor(query["cursor"], EVENT_KEY), limit=limit,
+    )
+    link = next_link(encode_cursor(key) if key else None)
+    headers = {"Link": f'<{link}>; rel="next"'} if link else {}
+    if fmt == "json":
+        page = {"events": [event_record(e) for e in found], "rules_version": version, "next": link}
+        return json_response(TimelinePageSchema(), page, headers=headers)
+    response = Response(render(found, fmt, version), headers=headers)
+    response.headers["Content-Type"] = MEDIA_TYPES[fmt]
+    if fmt in ("ics", "csv"):
+        response.headers["Content-Disposition"] = f'inline; filename="timeline.{fmt}"'
+    return response
+
+
+@bp.get("/events/<event_id>")
+@documented(get={
+    "summary": "One event with all its sources and conflicts",
+    "parameters": [path_parameter("event_id", "the event's id")],
+    "responses": {"200": body(EventSchema, "the event", headers=("ETag",)), "404": problem("no such event")},
+})
+def get_event(event_id: str):
+    event = store().event(event_id)
+    if event is None:
+        raise Problem(404, "Not Found", f"no event with id {event_id!r}")
+    return json_response(EventSchema(), event_record(event))

@@ -1,0 +1,118 @@
+"""Every endpoint over real HTTP, against `timeline serve` (waitress) in a subprocess, on SQLite and PostgreSQL."""
+import datetime as dt
+import json
+import threading
+
+import icalendar
+from backends import Server, database_url  # noqa: F401 - fixture
+
+TOKEN = "test-token"
+PARADE = {"title": "Troops to march", "source": "Test wire", "published": "2025-05-08",
+          "url": "https://example.com/parade",
+          "text": "On Friday Chinese and Russian troops will march together through Red Square."}
+
+
+def post(server, path, payload, token=TOKEN, content_type="application/json"):
+    headers = {"Content-Type": content_type}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
+    return server.request("POST", path, data, headers=headers)
+
+
+def is_problem(answer, status):
+    code, headers, body = answer
+    assert code == status, body[:500]
+    assert headers["Content-Type"].startswith("application/problem+json")
+    assert b"Traceback" not in body
+    return json.loads(body)
+
+
+def test_every_endpoint_over_http(database_url):  # noqa: F811
+    with Server(database_url, token=TOKEN) as server:
+        status, headers, body = server.request("GET", "/healthz")
+        assert status == 200 and headers["Server"] == "timeline"  # answered by waitress, not a dev server
+        assert json.loads(body)["articles"] == 7
+
+        status, headers, body = server.request("GET", "/timeline?type=parade", headers={"Origin": "https://news.example"})
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+        parades = json.loads(body)["events"]
+        assert {e["start"] for e in parades} >= {"2025-05-09", "2025-09-03"}
+        assert server.request("GET", "/timeline?type=parade", headers={"If-None-Match": headers["ETag"]})[0] == 304
+
+        status, headers, body = server.request("GET", "/timeline?limit=2")
+        link = json.loads(body)["next"]
+        assert link.startswith(server.base + "/timeline?") and headers["Link"] == f'<{link}>; rel="next"'
+        assert server.request("GET", link[len(server.base):])[0] == 200
+
+        status, _, body = server.request("GET", "/timeline?format=timelinejs")
+        assert status == 200 and all(s["unique_id"] and s["start_date"]["year"] for s in json.loads(body)["events"])
+        status, headers, body = server.request("GET", "/timeline?format=ics")
+        assert status == 200 and headers["Content-Type"].startswith("text/calendar")
+        assert len(list(icalendar.Calendar.from_ical(body).walk("VEVENT"))) > 5
+        status, headers, body = server.request("GET", "/timeline?format=csv")
+        assert status == 200 and body.startswith(b"id,type,label,start,end")
+
+        assert is_problem(server.request("GET", "/timeline?from=nope"), 400)["invalid-params"][0]["name"] == "from"
+        status, _, body = server.request("GET", f"/events/{parades[0]['id']}")
+        assert status == 200 and json.loads(body)["id"] == parades[0]["id"]
+        is_problem(server.request("GET", "/events/nope"), 404)
+
+        is_problem(post(server, "/articles", PARADE, token=None), 401)
+        is_problem(post(server, "/articles", PARADE, token="wrong"), 403)
+        is_problem(post(server, "/articles", b"title: x", content_type="text/plain"), 415)
+        is_problem(post(server, "/articles", {**PARADE, "text": "word " * 600_000}), 413)
+        status, headers, body = post(server, "/articles", PARADE)
+        assert status == 201 and headers["Location"].startswith("/articles/")
+        created = json.loads(body)
+        assert post(server, "/articles", PARADE)[0] == 200
+
+        status, _, body = server.request("GET", "/articles")
+        assert status == 200 and created["id"] in {a["id"] for a in json.loads(body)["articles"]}
+        status, _, body = server.request("GET", created["href"])
+        assert status == 200 and json.loads(body)["text"] == PARADE["text"]
+
+        status, _, body = server.request("GET", "/rules")
+        assert status == 200 and json.loads(body)["version"]
+        status, _, body = post(server, "/rules/reload", {})
+        assert status == 200 and json.loads(body)["changed"] is False
+
+        status, _, body = server.request("GET", "/openapi.json")
+        assert status == 200 and json.loads(body)["openapi"].startswith("3.")
+        assert server.request("GET", "/docs")[0] == 200
+        status, headers, _ = server.request("OPTIONS", "/timeline", headers={"Origin": "https://news.example",
+                                                                               "Access-Control-Request-Method": "GET"})
+        assert status in (200, 204) and headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_restart_of_the_server_loses_nothing(database_url):  # noqa: F811
+    with Server(database_url) as server:
+        article_id = json.loads(post(server, "/articles", PARADE)[2])["id"]
+        timeline = server.request("GET", "/timeline?limit=1000")[2]
+    with Server(database_url) as server:
+        assert server.request("GET", "/timeline?limit=1000")[2] == timeline
+        assert server.request("GET", f"/articles/{article_id}")[0] == 200
+        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == 8
+
+
+def test_concurrent_posts_all_succeed(database_url):  # noqa: F811
+    answers = []
+    with Server(database_url) as server:
+        def send(n):
+            day = dt.date(2025, 5, 1) + dt.timedelta(days=n)
+            answers.append(post(server, "/articles", {**PARADE, "url": f"https://example.com/{n}", "published":
+                                                      day.isoformat(), "text": f"{PARADE['text']} Report {n}."})[0])
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(answers) == [201] * 12
+        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == 19
+
+
+def test_writes_refused_when_the_server_has_no_token(database_url):  # noqa: F811
+    with Server(database_url, token=None) as server:
+        assert "TIMELINE_API_TOKEN" in is_problem(post(server, "/articles", PARADE), 503)["detail"]
+        assert server.request("GET", "/timeline")[0] == 200

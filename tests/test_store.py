@@ -1,0 +1,147 @@
+"""The store, on SQLite and on PostgreSQL: what it keeps, what it answers, what survives a restart."""
+import dataclasses
+import datetime as dt
+import shutil
+import threading
+
+import pytest
+from backends import database_url  # noqa: F401 - fixture
+from conftest import CORPUS, RULES
+
+from timeline.articles import build_article
+from timeline.pipeline import classifier_for
+from timeline.store import Store, event_from_json, mention_from_json, plain
+
+PARADE = "On Friday Chinese and Russian troops will march together through Red Square."
+
+
+def article(text=PARADE, url=None, published="2025-05-08", source="Test wire", title="Test"):
+    return build_article({"title": title, "source": source, "published": published, "url": url, "text": text},
+                         "test")
+
+
+@pytest.fixture
+def store(database_url, classifier):  # noqa: F811
+    opened = Store(database_url)
+    opened.create_schema()
+    opened.load_corpus_once([CORPUS], classifier)
+    yield opened
+    opened.close()
+
+
+def test_first_start_loads_the_corpus_into_the_same_timeline_as_the_pipeline(store, seed_timeline):
+    assert store.stats()["articles"] == 7
+    events, more, version = store.events_page(limit=1000)
+    assert more is None and version == seed_timeline.rules_version
+    assert sorted(e.id for e in events) == sorted(e.id for e in seed_timeline.events)
+    keys = [(e.start, e.end, e.type, e.id) for e in events]
+    assert keys == sorted(keys)
+    by_id = {e.id: e for e in seed_timeline.events}
+    for event in events:
+        assert event == by_id[event.id]  # the stored event is the pipeline's, field for field
+
+
+def test_a_restart_loses_nothing_and_does_not_load_the_corpus_again(database_url, classifier):  # noqa: F811
+    first = Store(database_url)
+    first.create_schema()
+    first.load_corpus_once([CORPUS], classifier)
+    first.ingest(article(), classifier)
+    before = first.stats()
+    first.close()
+    second = Store(database_url)
+    second.create_schema()
+    assert second.load_corpus_once([CORPUS], classifier) == []
+    assert second.stats() == before and before["articles"] == 8
+    second.close()
+
+
+def test_the_same_article_twice_changes_nothing(store, classifier):
+    first = store.ingest(article(url="https://example.com/a"), classifier)
+    assert first.created and [e.type for e in first.events] == ["parade"]
+    revision = store.stats()["revision"]
+    same_url = store.ingest(article(url="https://example.com/a", text="Another text entirely."), classifier)
+    same_text = store.ingest(article(url="https://example.com/b", text="  " + PARADE.replace(" ", "\n ") + "\n"),
+                             classifier)
+    assert (same_url.article_id, same_url.created) == (first.article_id, False)
+    assert (same_text.article_id, same_text.created) == (first.article_id, False)
+    assert store.stats()["revision"] == revision and store.stats()["articles"] == 8
+
+
+def test_an_ingested_article_joins_the_event_it_reports(store, classifier):
+    parades = store.events_page(types=["parade"], start=dt.date(2025, 5, 9), end=dt.date(2025, 5, 9))[0]
+    assert len(parades) == 1
+    result = store.ingest(article(), classifier)
+    event = store.event(parades[0].id)
+    assert [e.id for e in result.events] == [event.id]
+    assert result.article_id in {s.article for s in event.sources}
+    stored, its_events = store.article(result.article_id)
+    assert stored.body == PARADE and stored.ingested_at.tzinfo is not None
+    assert [e.id for e in its_events] == [event.id]
+
+
+def test_filters_and_pages(store):
+    everything = store.events_page(limit=1000)[0]
+    walked, after = [], None
+    while True:
+        page, after, _ = store.events_page(after=after, limit=3)
+        walked += page
+        if after is None:
+            break
+    assert [e.id for e in walked] == [e.id for e in everything]
+    window = store.events_page(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))[0]
+    assert window and all(e.end >= dt.date(2025, 5, 1) and e.start <= dt.date(2025, 5, 31) for e in window)
+    red_square = store.events_page(q="RED SQUARE")[0]
+    assert red_square and all("red square" in (e.label + " ".join(s.sentence for s in e.sources)).lower()
+                              for e in red_square)
+    xi = store.events_page(participant="xi")[0]
+    assert xi and all(any("xi" in p.lower() for p in e.participants) for e in xi)
+    ap = store.events_page(source="associated press")[0]
+    assert {e.id for e in ap} == {e.id for e in everything
+                                  if any(s.article.startswith("2025-0") and "-ap-" in s.article for s in e.sources)}
+    assert store.events_page(q="100%_")[0] == []  # LIKE wildcards are text, not patterns
+
+
+def test_changed_rules_classify_every_article_again_and_switch_the_events(store, tmp_path, classifier):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    parade = rules / "parade.yaml"
+    original = parade.read_text(encoding="utf-8")
+    relabelled = '"Troops march through {place}"' in original
+    parade.write_text(original.replace('"Troops march through {place}"', '"Edited march through {place}"')
+                      + "\n# edited\n", encoding="utf-8")
+    edited = classifier_for(rules)
+    assert edited.version != classifier.version
+    assert store.sync_rules(edited) is True
+    events, _, version = store.events_page(limit=1000)
+    assert version == edited.version
+    assert all(s.rules_version == edited.version for e in events for s in e.sources)
+    assert any(e.label.startswith("Edited march through") for e in events) or not relabelled
+    assert store.sync_rules(edited) is False
+
+
+def test_concurrent_writers_never_see_database_is_locked(store, classifier):
+    failures = []
+
+    def post(n):
+        try:
+            store.ingest(article(text=f"{PARADE} Report number {n}.", url=f"https://example.com/{n}"), classifier)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and store.stats()["articles"] == 15
+
+
+def test_stored_json_is_read_back_tolerantly(seed_timeline):
+    event = seed_timeline.events[0]
+    assert event_from_json(plain(event)) == event
+    stored = plain(event.sources[0])
+    stored["a_field_from_the_future"] = 1  # a newer version wrote it: ignored
+    del stored["place"]  # an older version did not: defaulted
+    mention = mention_from_json(stored)
+    assert mention.place is None and mention.start == event.sources[0].start
+    assert dataclasses.replace(mention, place=event.sources[0].place) == event.sources[0]
