@@ -46,21 +46,41 @@ def _who(mention: Mention) -> set[str]:
     return set(mention.people) | set(mention.groups)
 
 
-def affinity(cluster: list[Mention], mention: Mention) -> int:
+class Cluster:
+    """Mentions of one event so far; its date is that of its first (most precise) mention."""
+
+    __slots__ = ("mentions", "first", "who", "countries", "places")
+
+    def __init__(self, mention: Mention):
+        self.mentions = [mention]
+        self.first = mention
+        self.who = set(_who(mention))
+        self.countries = set(mention.countries)
+        self.places = {mention.place} if mention.place else set()
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self.who |= _who(mention)
+        self.countries |= set(mention.countries)
+        if mention.place:
+            self.places.add(mention.place)
+
+
+def affinity(cluster: Cluster, mention: Mention) -> int:
     """How strongly a mention belongs with a cluster; 0 when it cannot be the same event."""
-    best = cluster[0]
+    best = cluster.first
     if not (mention.start <= best.end and best.start <= mention.end):
         return 0
-    places = {m.place for m in cluster if m.place}
+    places = cluster.places
     if mention.place and places and mention.place not in places:
         return 0  # different cities, different events
     same_place = bool(mention.place and mention.place in places)
     if max(rank(best), rank(mention)) >= COARSE and not same_place:
         return 0
-    who = set().union(*(_who(m) for m in cluster))
-    countries = set().union(*(set(m.countries) for m in cluster))
-    if who and _who(mention):
-        if who & _who(mention):
+    who, countries = cluster.who, cluster.countries
+    mention_who = _who(mention)
+    if who and mention_who:
+        if who & mention_who:
             return 4 + 2 * same_place
         # different names, but the same city, days and countries: one event seen from two angles
         return 3 if same_place and countries & set(mention.countries) else 0
@@ -72,21 +92,76 @@ def affinity(cluster: list[Mention], mention: Mention) -> int:
     return 1 if not countries or not mention.countries else 0
 
 
+def _months(mention: Mention) -> range:
+    return range(mention.start.year * 12 + mention.start.month - 1, mention.end.year * 12 + mention.end.month)
+
+
+class _Index:
+    """Where to look for a mention's cluster: by person or group, by place, and (for mentions that
+    name no one) by month alone; every key carries the type and a month of the cluster's date, so a
+    lookup touches only clusters that could be the same event. Merging stays linear."""
+
+    def __init__(self):
+        self.keys: dict[tuple, list[int]] = {}
+
+    def add(self, cluster_index: int, cluster: Cluster, names) -> None:
+        first = cluster.first
+        anonymous = not cluster.who
+        for month in _months(first):
+            self.keys.setdefault((first.type, "m", month), []).append(cluster_index)
+            if anonymous:  # names no one: any mention of those days may belong to it
+                self.keys.setdefault((first.type, "a", month), []).append(cluster_index)
+            for name in names:
+                self.keys.setdefault((first.type, "w", name, month), []).append(cluster_index)
+
+    def add_names(self, cluster_index: int, cluster: Cluster, names) -> None:
+        first = cluster.first
+        for month in _months(first):
+            for name in names:
+                self.keys.setdefault((first.type, "w", name, month), []).append(cluster_index)
+
+    def candidates(self, mention: Mention) -> list[int]:
+        found: set[int] = set()
+        who = _who(mention)
+        for month in _months(mention):
+            if who:
+                found.update(self.keys.get((mention.type, "a", month), ()))
+                for name in who:
+                    found.update(self.keys.get((mention.type, "w", name, month), ()))
+                if mention.place:
+                    found.update(self.keys.get((mention.type, "w", "@" + mention.place, month), ()))
+            else:
+                found.update(self.keys.get((mention.type, "m", month), ()))
+        return sorted(found)
+
+
+def _names(mention: Mention) -> set[str]:
+    return _who(mention) | ({"@" + mention.place} if mention.place else set())
+
+
 def merge(mentions: list[Mention]) -> tuple[list[Event], list[Mention]]:
     """Cluster dated mentions into events; return (events ordered for the timeline, undated mentions)."""
     undated = [m for m in mentions if m.start is None]
-    clusters: dict[str, list[list[Mention]]] = {}
+    clusters: list[Cluster] = []
+    index = _Index()
     # Precise dates first, so that coarse mentions ("mid-May") join the clusters of precise ones.
     for mention in sorted((m for m in mentions if m.start is not None),
                           key=lambda m: (rank(m), m.start, m.end, m.article, m.sentence_begin)):
-        candidates = clusters.setdefault(mention.type, [])
-        scored = [(affinity(cluster, mention), -i) for i, cluster in enumerate(candidates)]
-        best = max(scored, default=(0, 0))
-        if best[0] > 0:
-            candidates[-best[1]].append(mention)
+        best_score, best_index = 0, None
+        for candidate in index.candidates(mention):
+            score = affinity(clusters[candidate], mention)
+            if score > best_score:
+                best_score, best_index = score, candidate
+        if best_index is not None:
+            cluster = clusters[best_index]
+            new_names = _names(mention) - cluster.who - {"@" + p for p in cluster.places}
+            cluster.add(mention)
+            if new_names:
+                index.add_names(best_index, cluster, new_names)  # findable by its new participants too
         else:
-            candidates.append([mention])
-    events = [build_event(cluster) for group in clusters.values() for cluster in group]
+            clusters.append(Cluster(mention))
+            index.add(len(clusters) - 1, clusters[-1], _names(mention))
+    events = [build_event(cluster.mentions) for cluster in clusters]
     events.sort(key=lambda e: (e.start, e.end, e.type, e.label, e.id))
     _dedupe_ids(events)
     return events, undated
