@@ -179,9 +179,13 @@ def build_event(cluster: list[Mention]) -> Event:
         for m in cluster if m.granularity == "day" and _disagrees(m, cluster)
     ]
     sources = sorted(cluster, key=lambda m: (m.published, m.article, m.sentence_begin))
-    key = f"{best.type}|{best.start}|{best.end}|{best.label}"
+    # The label: the most specific template that a source of the winning rule could fill
+    # ("Xi Jinping's visit to Moscow" over "Xi Jinping's trip").
+    label = min((m for m in cluster if m.rule == best.rule),
+                key=lambda m: (m.label_rank, m is not best, m.published, m.article, m.sentence_begin)).label
+    key = f"{best.type}|{best.start}|{best.end}|{label}"
     return Event(
-        id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:12], type=best.type, label=best.label,
+        id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:12], type=best.type, label=label,
         start=best.start, end=best.end, granularity=best.granularity, status=best.status,
         sources=sources, conflicts=conflicts,
     )

@@ -41,6 +41,7 @@ class Mention:
     groups: tuple[str, ...]
     place: str | None
     priority: int
+    label_rank: int = 0  # which of the rule's label templates was used: 0 is the editors' most specific
 
 
 class Classifier:
@@ -122,9 +123,11 @@ class Classifier:
         status = self.reader.status(event_type.name, reading, hit)
         if status is None:
             status = event_type.future_status if start and start > article.published else event_type.default_status
+        elif status == event_type.future_status and end and end < article.published:
+            status = event_type.default_status  # "will" belongs to another verb: the date is already past
         place = self.reader.place_near(reading, hit)
         people, countries, groups = self.reader.participants(reading, hit)
-        label = make_label(rule.labels, {
+        label, label_rank = make_label(rule.labels, {
             "person": self.reader.person_near(reading, hit) or "",
             "people": join_names(people),
             "countries": join_names(countries),
@@ -144,7 +147,7 @@ class Classifier:
             date_end=(date.end + sentence.begin) if date else None,
             start=start, end=end, granularity=granularity,
             people=tuple(people), countries=tuple(countries), groups=tuple(groups),
-            place=place, priority=rule.priority,
+            place=place, priority=rule.priority, label_rank=label_rank,
         )
 
 
@@ -179,11 +182,11 @@ def join_names(names) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def make_label(templates, values: dict[str, str]) -> str:
-    """The first template whose {blanks} can all be filled."""
-    for template in templates:
+def make_label(templates, values: dict[str, str]) -> tuple[str, int]:
+    """The first template whose {blanks} can all be filled, and its position in the list."""
+    for rank, template in enumerate(templates):
         needed = [name for _, name, _, _ in string.Formatter().parse(template) if name]
         if all(values.get(name) for name in needed):
             text = template.format_map(values)
-            return text[:1].upper() + text[1:]
-    return values.get("Trigger") or templates[-1]
+            return text[:1].upper() + text[1:], rank
+    return values.get("Trigger") or templates[-1], len(templates)
