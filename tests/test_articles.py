@@ -51,3 +51,14 @@ def test_api_body_validation_names_the_field():
         assert rejected.error.field == "published"
     else:
         raise AssertionError("an impossible date was accepted")
+
+
+def test_windows_line_endings_and_byte_order_mark(tmp_path):
+    path = tmp_path / "crlf.txt"
+    text = "\ufeff---\r\ntitle: Windows\r\npublished: 2025-05-08T09:00:00Z\r\n---\r\nXi's trip started Wednesday.\r\n"
+    path.write_bytes(text.encode("utf-8"))
+    articles, errors = load_paths([path])
+    assert errors == []
+    (article,) = articles
+    assert article.title == "Windows" and article.published == dt.date(2025, 5, 8)
+    assert article.body.strip() == "Xi's trip started Wednesday."
