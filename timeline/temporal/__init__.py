@@ -11,4 +11,6 @@ from .grammar import GrammarError, load
 from .model import Timex
 from .tagger import tag
 
+load()  # compile the grammar once, at import
+
 __all__ = ["tag", "Timex", "load", "GrammarError"]

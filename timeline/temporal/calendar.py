@@ -179,7 +179,9 @@ def pick_year(build, anchor: Date, tense: str | None, years=None) -> Period | No
         dist = distance(p, anchor)
         score = abs(dist)
         if (tense == "past" and dist > 0) or (tense == "future" and dist < 0):
-            score += 120 + 2 * abs(dist)
+            score += 120 + 3 * abs(dist)
+        elif tense is None and dist > 0:
+            score += dist // 2      # news mostly reports what has happened
         if y != anchor.year:
             score += 20
         if best_score is None or score < best_score:

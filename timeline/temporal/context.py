@@ -8,6 +8,10 @@ SENT_BREAK = regex.compile(
     r'|Col|Inc|Corp|Co|Jr|Sr|vs|U\.S|[A-Z])\.)["”’)]?\s+(?=["“‘(]?[A-Z])|\n)')
 CLAUSE_BREAK = regex.compile(r';|\s[—–]\s|—|,\s+(?:and|but|while|when|whereas|although|though|as|after|before|which|who)\s|\s(?:but|while|whereas)\s')
 WINDOW = 90
+ADJ_BEFORE = {"a", "an", "the", "still", "very", "its", "their", "his", "her", "our", "more", "most",
+              "less", "newly", "recently", "previously", "already", "well", "so-called", "long"}
+NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
+
 
 
 class TenseReader:
@@ -18,6 +22,9 @@ class TenseReader:
         fut = sorted({str(w) for w in lists.get("tense_future", [])}, key=len, reverse=True)
         past = sorted({str(w) for w in lists.get("tense_past", [])}, key=len, reverse=True)
         self.not_past = {str(w).lower() for w in lists.get("not_past", [])}
+        self.future_in_past = {str(w).lower() for w in lists.get("future_in_past", [])}
+        not_verbs = "|".join(regex.escape(str(w)) for w in lists.get("not_verbs_after_to", [])) or "(?!)"
+        self.to_verb = regex.compile(rf"\s+to\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
 
         def alts(words):
             plain = [regex.escape(w).replace(r"\ ", r"\s+") for w in words if w[0].isalnum()]
@@ -40,7 +47,18 @@ class TenseReader:
             if m.group("p") and m.group("p")[0].isupper() and m.group("p").endswith("ed") \
                     and m.group("p").lower() not in ("said", "reported"):
                 continue  # a capitalised -ed word is more likely a name (Ahmed, United)
-            out.append((m.start(), "future" if m.group("f") else "past"))
+            kind = "future" if m.group("f") else "past"
+            if kind == "future" and m.group("f").lower() == "next" and NOT_NEXT.match(s, m.end()):
+                continue  # "next to the embassy", "next door"
+            if kind == "past" and m.group("p").lower().endswith(("ed", "ld")):
+                before = s[max(0, m.start() - 12):m.start()].lower().split()
+                if before and before[-1] in ADJ_BEFORE:
+                    continue  # "a still unspecified date": an adjective, not a verb
+                if m.group("p").lower() in self.future_in_past and self.to_verb.match(s, m.end()):
+                    kind = "future"  # "agreed to acquire", "decided to leave": still ahead
+            if kind == "past" and out and out[-1][1] == "future" and m.start() - out[-1][2] <= 12:
+                continue  # "will be held", "would have met": the auxiliary governs
+            out.append((m.start(), kind, m.end()))
         return out
 
     def tense(self, text: str, begin: int, end: int) -> str | None:

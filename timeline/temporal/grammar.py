@@ -68,7 +68,9 @@ STOP_TOKENS = {"the", "a", "an", "of", "in", "at", "to"}
 
 
 def norm_key(s: str) -> str:
-    return " ".join(s.lower().replace("’", "'").split())
+    """Lookup form of a surface string: lower case, straight quotes, hyphens and runs of spaces
+    as one space ("First-Half" and "first  half" are the same word)."""
+    return " ".join(s.lower().replace("’", "'").replace("-", " ").split())
 
 
 def _alternation(words, case_sensitive: bool) -> str:
@@ -79,7 +81,7 @@ def _alternation(words, case_sensitive: bool) -> str:
         if case_sensitive:
             forms.add(w.upper())
     alts = sorted(forms, key=lambda x: (-len(x), x))
-    body = "|".join(r"\s+".join(regex.escape(part) for part in a.split()) for a in alts)
+    body = "|".join(r"[\s-]+".join(regex.escape(part) for part in a.split()) for a in alts)
     body = body.replace("'", "['’]")
     return body if case_sensitive else f"(?i:{body})"
 
@@ -241,4 +243,14 @@ def load(directory: str | None = None) -> Grammar:
     pieces, lists = load_lexicon(d / "lexicon.yaml")
     pieces["number"] = _number_piece(pieces)
     rules = load_rules(d / "rules.yaml", pieces)
+    from .normalize import NORMALISERS  # late: the normalisers need the calendar, not the grammar
+    for r in rules:
+        if r.norm not in NORMALISERS:
+            raise GrammarError(f"{r.source}: rule {r.name!r}: unknown norm {r.norm!r} "
+                               f"(one of {', '.join(sorted(NORMALISERS))})")
+        for ex in r.examples:
+            if not isinstance(ex, dict) or "text" not in ex or "dct" not in ex \
+                    or ("find" not in ex and "none" not in ex):
+                raise GrammarError(f"{r.source}: rule {r.name!r}: an example needs text, dct and "
+                                   f"find (or none): {ex!r}")
     return Grammar(pieces, lists, rules, token_classes(pieces))

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 
 from . import calendar as cal
 from .calendar import Period
 
 NORMALISERS = {}
+AHEAD_OF = re.compile(r"\b(?:ahead\s+of|until|till|awaiting)\s+(?:the\s+)?$", re.I)
+SUPERLATIVE = re.compile(r"\b(?:first|last|only|highest|lowest|biggest|largest|smallest|best|worst|most|"
+                         r"least|fastest|slowest|strongest|weakest|\w+est)\b[^.;]*$", re.I)
 
 
 def normaliser(fn):
@@ -87,14 +91,60 @@ def n_date_range(g, m, rule, ctx):
     return "DATE", cal.days(a, b)
 
 
+def easter(y: int) -> datetime.date:
+    """Gregorian Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return datetime.date(y, month, day + 1)
+
+
+def holiday_date(spec: str, y: int) -> datetime.date | None:
+    spec = str(spec)
+    shift = 0
+    for sign in ("+-" if ("/" in spec or spec.startswith("easter")) else ""):
+        if sign in spec[1:]:
+            spec, k = spec.rsplit(sign, 1)
+            shift = int(k) if sign == "+" else -int(k)
+    if spec == "easter":
+        d = easter(y)
+    elif "/" in spec:
+        mon, nth, wd = spec.split("/")
+        mon, wd = int(mon), int(wd)
+        if nth == "L":
+            last = cal.month(y, mon).last
+            d = last - datetime.timedelta(days=(last.isoweekday() - wd) % 7)
+        else:
+            first = datetime.date(y, mon, 1)
+            d = first + datetime.timedelta(days=(wd - first.isoweekday()) % 7 + 7 * (int(nth) - 1))
+    else:
+        mon, day = (int(x) for x in spec.split("-"))
+        d = cal.safe_date(y, mon, day)
+    return d + datetime.timedelta(days=shift) if d else None
+
+
 @normaliser
 def n_holiday(g, m, rule, ctx):
-    mon, d = (int(x) for x in str(g["holiday"]).split("-"))
+    spec = g.get("holiday") or rule.params["holiday"]
     if g.get("year"):
-        dt = cal.safe_date(_year(g["year"]), mon, d)
-        return "DATE", cal.day(dt)
-    p = cal.pick_year(lambda y: cal.day(cal.safe_date(y, mon, d)), ctx.anchor, ctx.tense(m))
-    return "DATE", p
+        d = holiday_date(spec, _year(g["year"]))
+        return ("DATE", cal.day(d)) if d else None
+    a = ctx.anchor
+    rel = g.get("rel")
+    if rel is not None and int(rel) != 0:
+        days = [d for y in (a.year - 1, a.year, a.year + 1) if (d := holiday_date(spec, y))]
+        d = max(x for x in days if x < a) if int(rel) < 0 else min(x for x in days if x > a)
+        return "DATE", cal.day(d)
+    tense = ctx.tense(m) if rel is None else None
+    years = [a.year] if rel is not None else None
+    p = cal.pick_year(lambda y: (lambda d: cal.day(d) if d else None)(holiday_date(spec, y)), a, tense, years)
+    return ("DATE", p) if p else None
 
 
 def _resolve_month(mon, rel, ctx, m):
@@ -113,7 +163,7 @@ def _resolve_month(mon, rel, ctx, m):
 
 @normaliser
 def n_month(g, m, rule, ctx):
-    mon = _int(g.get("month"))
+    mon = _int(g.get("month") or g.get("month_b"))
     if not mon:
         return None
     if g.get("year"):
@@ -130,7 +180,8 @@ def n_year(g, m, rule, ctx):
 
 @normaliser
 def n_year_range(g, m, rule, ctx):
-    a, b = _year(g["year"]), _year(g["year2"])
+    a = _year(g["year"])
+    b = a // 100 * 100 + int(g["yy"]) if g.get("yy") else _year(g["year2"])
     if not a < b <= a + 200:
         return None
     return "DATE", Period(str(a), "year", datetime.date(a, 1, 1), datetime.date(b, 12, 31))
@@ -138,6 +189,8 @@ def n_year_range(g, m, rule, ctx):
 
 @normaliser
 def n_decade(g, m, rule, ctx):
+    if g.get("dw"):
+        return "DATE", cal.decade(int(g["dw"]) * 10)
     s = str(g["decade"])
     if s[0] in "'’":
         n = int(s[1])
@@ -198,6 +251,9 @@ def n_quarter(g, m, rule, ctx):
     y = _year_from_groups(g, ctx)
     if y is not None:
         return "DATE", cal.quarter(y, q)
+    if rule.params.get("year_offset"):
+        p = cal.pick_year(lambda y: cal.quarter(y, q), a, "past")
+        return "DATE", cal.quarter(int(p.value[:4]) + int(rule.params["year_offset"]), q)
     return "DATE", cal.pick_year(lambda y: cal.quarter(y, q), a, ctx.tense(m))
 
 
@@ -220,6 +276,9 @@ def _weekday(wd, rel, ctx, m, a=None):
         if delta == 0:
             return a
         t = ctx.tense(m)
+        if ctx.text.startswith(("'s", "’s"), m.end()):
+            # "Tuesday's declaration" has happened; "ahead of Sunday's vote" has not
+            t = "future" if AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()) else "past"
         if t == "past":
             return back
         if t == "future":
@@ -238,7 +297,7 @@ def n_weekday(g, m, rule, ctx):
     d = _weekday(int(g["wd"]), g.get("rel"), ctx, m)
     p = cal.day(d)
     typ = rule.type
-    if g.get("dp"):
+    if g.get("dp") and rule.params.get("day_part_in_value", True):
         p = Period(f"{d.isoformat()}T{g['dp']}", "day", d, d)
         typ = "TIME"
     if rule.params.get("mod_from_text"):
@@ -264,6 +323,9 @@ def n_deictic(g, m, rule, ctx):
     if shift is None:
         shift = -1 if text.startswith("last") else 0
     d = ctx.anchor + datetime.timedelta(days=int(shift))
+    if rule.params.get("day_from_ref"):
+        ref = ctx.reference("D")
+        d = ref.first if ref is not None else d
     dp = g.get("dp")
     if dp is None and "tonight" in text:
         dp = "NI"
@@ -297,7 +359,25 @@ def n_relative(g, m, rule, ctx):
     rel = g.get("rel", rule.params.get("rel", 0))
     if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
         return None
-    return "DATE", cal.relative(unit, ctx.anchor, int(rel))
+    if rule.params.get("rel_by_tense"):   # "over the weekend": the coming one or the last one
+        ahead = ctx.tense(m) == "future" or ctx.anchor.isoweekday() >= 6
+        rel = 0 if ahead else -1
+    elif unit == "WE" and int(rel) > 0 and "coming" in m.group(0).lower():
+        rel = 0 if ctx.anchor.isoweekday() <= 5 else 1   # "the coming weekend": the next one ahead
+    p = cal.relative(unit, ctx.anchor, int(rel))
+    mod = rule.params.get("mod")
+    if rule.params.get("mod_from_text"):
+        mod = _first_word_mod(m.group(0), ctx)
+    return "DATE", p.with_mod(mod)
+
+
+@normaliser
+def n_spoken_year(g, m, rule, ctx):
+    """Years read out in broadcast transcripts: "nineteen ninety-six", "two thousand"."""
+    if g.get("cent"):
+        rest = (g.get("tens") or 0) + (g.get("units") or 0) + (g.get("teens") or 0)
+        return "DATE", cal.year(int(g["cent"]) * 100 + rest)
+    return "DATE", cal.year(2000 + int(g.get("units2") or 0))
 
 
 def _granular(unit, d):
@@ -318,6 +398,9 @@ def n_offset(g, m, rule, ctx):
     if n == "X":
         return "DATE", cal.ref("PAST_REF" if direction < 0 else "FUTURE_REF")
     n = int(float(n))
+    if rule.params.get("only_ahead") and (ctx.tense(m) == "past" or SUPERLATIVE.search(
+            ctx.text, max(0, m.start() - 80), m.start())):
+        return "DURATION", cal.ref(duration_value(n, unit))   # "first loss in 20 years"
     if unit in ("H", "MIN"):
         return "DURATION", cal.ref(f"PT{n}{'H' if unit == 'H' else 'M'}")
     ref = ctx.reference(unit) if anchor_kind == "ref" else None
@@ -367,6 +450,8 @@ def duration_value(n, unit):
             return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
         if unit == "Y":
             return f"P{int(n)}Y{int(round((n - int(n)) * 12))}M"
+        if unit == "MIN":
+            return f"PT{int(n)}M{int(round((n - int(n)) * 60))}S"
         return f"P{t}{n:g}{letter}"
     return f"P{t}{int(n)}{letter}"
 
@@ -381,6 +466,8 @@ def n_duration(g, m, rule, ctx):
     n = g.get("n", rule.params.get("n"))
     if n is None:
         n = "X"
+    if g.get("and_half") and n != "X":
+        n = float(n) + 0.5
     p = cal.ref(duration_value(n, unit))
     if g.get("approx"):
         p = p.with_mod(str(g["approx"]))
@@ -389,6 +476,8 @@ def n_duration(g, m, rule, ctx):
 
 @normaliser
 def n_set(g, m, rule, ctx):
+    if g.get("month"):
+        return "SET", cal.ref(f"XXXX-{int(g['month']):02d}")
     wd = g.get("wd") or g.get("wdp")
     if wd:
         return "SET", cal.ref(f"XXXX-WXX-{int(wd)}")
@@ -403,10 +492,23 @@ def n_set(g, m, rule, ctx):
     return "SET", cal.ref(duration_value(1, unit))
 
 
+_day_after_cache: dict = {}
+
+
+def _day_after(grammar):
+    rx = _day_after_cache.get(id(grammar))
+    if rx is None:
+        rx = _day_after_cache[id(grammar)] = re.compile(
+            r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:on\s+)?(?P<wd>" + grammar.pieces["weekday"].regex + ")")
+    return rx
+
+
 @normaliser
 def n_time(g, m, rule, ctx):
     text = m.group(0).lower()
-    if g.get("h"):
+    if g.get("h24"):
+        h, mi = int(g["h24"]), int(g["mi24"])
+    elif g.get("h"):
         h = int(g["h"]) % 12 + (12 if g.get("ampm") == "pm" else 0)
         mi = int(g.get("mi") or 0)
     elif "midnight" in text:
@@ -424,7 +526,12 @@ def n_time(g, m, rule, ctx):
     elif dd is not None:
         d = ctx.anchor + datetime.timedelta(days=int(dd))
     else:
-        d = ctx.anchor
+        after = _day_after(ctx.grammar).match(ctx.text, m.end())
+        if after:   # "at 1:30 pm (1730 GMT) on Wednesday"
+            d = _weekday(int(ctx.grammar.pieces["weekday"].value(after.group("wd"))), None, ctx, m)
+        else:       # a bare clock time belongs to the day the story is talking about
+            ref = ctx.reference("D")
+            d = ref.first if ref is not None else ctx.anchor
     p = Period(f"{d.isoformat()}T{h:02d}:{mi:02d}", "day", d, d)
     if g.get("approx"):
         p = p.with_mod(str(g["approx"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +21,7 @@ HEADING = regex.compile(r"^(?=[^\n]{12,250}$)[^\n]*\S\s[–—-]\s[^\n]*[^\s.!?:
 _readers: dict = {}
 GRAN_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "half": 4, "year": 5,
              "decade": 6, "century": 7}
+OUT_GRANULARITY = {"half": "quarter"}   # the interface knows no half-years: report the next finer
 UNIT_RANK = {"D": 0, "W": 1, "WE": 1, "M": 2, "Q": 3, "H": 4, "Y": 5, "E": 6, "C": 7}
 
 
@@ -71,29 +71,18 @@ class Context:
         return self._tense_cache[key]
 
 
-TOKEN = re.compile(r"[a-z]+|\d+[a-z]*")
-REACH = 60   # no expression reaches further than this from the token that anchors it
-
-
-WORD = re.compile(r"[a-z]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def _finder(present: frozenset):
-    alts = "|".join(sorted(present, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])|\d+[a-z]*" if alts else r"\d+[a-z]*")
+TOKEN = re.compile(r"[a-z]+|\d+[a-z]*")   # on the lower-cased text
 
 
 def _anchor_positions(text: str, g: gr.Grammar) -> dict:
     """Where each token class occurs: class -> list of (start, end)."""
-    low = text.lower()
-    present = _anchor_words(g).intersection(WORD.findall(low))
+    words = _anchor_words(g)
+    toks = [(m.group(), m.span()) for m in TOKEN.finditer(text.lower())]
+    toks = [t for t in toks if t[0] in words or t[0][0] <= "9"]
     pos: dict = {}
     classes = g.token_classes
-    for m in _finder(frozenset(present)).finditer(low):
-        tok = m.group()
-        span = m.span()
-        if tok[0].isdigit():
+    for tok, span in toks:
+        if tok[0] <= "9":
             pos.setdefault(gr.DIGIT_CLASS, []).append(span)
             if len(tok) == 4 and tok[0] in "12" and tok.isdigit():
                 pos.setdefault("year4", []).append(span)
@@ -197,9 +186,9 @@ def normalise_one(c, ctx: Context):
         raise gr.GrammarError(f"{rule.source}: rule {rule.name!r}: unknown norm {rule.norm!r}")
     try:
         res = fn(g, m, rule, ctx)
-    except (ValueError, OverflowError, KeyError, TypeError):
+    except (ValueError, OverflowError, KeyError, TypeError, AttributeError):
         return None
-    if res is None:
+    if res is None or res[1] is None:
         return None
     typ, p = res
     if g.get("part") and typ in ("DATE", "TIME"):
@@ -207,6 +196,17 @@ def normalise_one(c, ctx: Context):
     elif g.get("approx") and not p.mod:
         p = p.with_mod(str(g["approx"]))
     return typ, p
+
+
+SOURCE = re.compile(r"\s*(?:[A-Z0-9][\w’'.&/-]*\s+){0,6}[(\[]?\s*")
+LAST_DASH = re.compile(r".*\s[–—-]\s", re.S)
+
+
+def _source_before(text: str, line_start: int, b: int) -> bool:
+    """A dateline's date follows the last dash of its heading, after at most a source's name:
+    "– Bloomberg – April 23", "– People's Daily (April 10)"; not "– scheduled for May 15"."""
+    m = LAST_DASH.match(text, line_start, b)
+    return bool(m) and SOURCE.fullmatch(text, m.end(), b) is not None
 
 
 def _headings(text: str):
@@ -217,6 +217,8 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
     """Temporal expressions of `text`, anchored to the document creation time `dct`."""
     if isinstance(dct, datetime.datetime):
         dct = dct.date()
+    elif isinstance(dct, str):          # "2025-05-08" or "2025-05-08T09:30:00+02:00"
+        dct = datetime.date.fromisoformat(dct[:10])
     g = grammar or gr.load()
     cands = candidates(text, g)
     queue = select(cands)
@@ -237,7 +239,8 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
             current_head = head
             ctx.anchor = dct                       # a new digest item: back to the DCT
             ctx.set_ref(None)
-        is_dateline = in_head and not text[e:head[1]].strip(" )]–—-")
+        is_dateline = (in_head and not text[e:head[1]].strip(" )]–—-")
+                       and _source_before(text, head[0], b))
         if is_dateline:
             ctx.anchor, ctx.forced_tense = dct, "past"
         res = normalise_one(c, ctx)
@@ -249,7 +252,8 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
             cands = [x for x in cands if x is not c]
             continue
         typ, p = res
-        out.append(Timex(text[b:e], b, e, typ, p.value, p.mod, p.first, p.last, p.granularity))
+        out.append(Timex(text[b:e], b, e, typ, p.value, p.mod, p.first, p.last,
+                         OUT_GRANULARITY.get(p.granularity, p.granularity)))
         if is_dateline and p.first is not None:
             ctx.anchor = p.first                  # the item's relative dates hang on its dateline
             ctx.set_ref(p)

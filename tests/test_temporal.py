@@ -1,0 +1,392 @@
+"""The temporal tagger, specified by real news sentences: text in, TIMEX3 values and days out."""
+import datetime
+
+import pytest
+
+from timeline.temporal import Timex, load, tag
+
+D = datetime.date
+
+
+def find(text, dct, phrase, occurrence=0):
+    """The Timex whose text is `phrase` (the n-th such), failing with what was found instead."""
+    found = tag(text, dct)
+    hits = [t for t in found if t.text == phrase]
+    assert len(hits) > occurrence, f"{phrase!r} not tagged; got {[(t.text, t.value) for t in found]}"
+    return hits[occurrence]
+
+
+def covering(text, dct, word):
+    i = text.index(word)
+    return [t for t in tag(text, dct) if t.begin < i + len(word) and t.end > i]
+
+
+# ------------------------------------------------------------------ the interface
+def test_timex_fields_and_offsets():
+    text = "Xi's trip started Wednesday, and on Friday troops will march."
+    out = tag(text, D(2025, 5, 8))
+    assert all(isinstance(t, Timex) for t in out)
+    assert [t.begin for t in out] == sorted(t.begin for t in out)
+    for a, b in zip(out, out[1:]):
+        assert a.end <= b.begin
+    for t in out:
+        assert text[t.begin:t.end] == t.text
+        assert t.type in {"DATE", "TIME", "DURATION", "SET"}
+
+
+def test_accepts_datetime_dct_and_empty_text():
+    assert tag("", D(2025, 5, 8)) == []
+    assert tag("No dates here at all.", datetime.datetime(2025, 5, 8, 12, 0)) == []
+    t = find("Stocks fell yesterday.", datetime.datetime(2025, 5, 8, 9, 30), "yesterday")
+    assert t.value == "2025-05-07"
+    assert find("Stocks fell yesterday.", "2025-05-08T09:30:00+02:00", "yesterday").value == "2025-05-07"
+
+
+# ------------------------------------------------------------------ anchor facts: 2025-05-08 (Thu)
+XI_TRIP = "Xi's trip started Wednesday, and on Friday Chinese and Russian troops will march together through Red Square"
+
+
+def test_weekday_past_and_future_in_one_sentence():
+    wed = find(XI_TRIP, D(2025, 5, 8), "Wednesday")
+    fri = find(XI_TRIP, D(2025, 5, 8), "Friday")
+    assert (wed.type, wed.value, wed.first, wed.last, wed.granularity) == ("DATE", "2025-05-07", D(2025, 5, 7), D(2025, 5, 7), "day")
+    assert fri.value == "2025-05-09"
+
+
+def test_march_as_a_verb_is_not_a_date():
+    assert covering(XI_TRIP, D(2025, 5, 8), "march") == []
+
+
+def test_weekend_pair_is_one_range():
+    text = ("Treasury Secretary Scott Bessent and trade representative Jamieson Greer will meet in Geneva "
+            "on Saturday and Sunday with Chinese Vice Premier He Lifeng.")
+    t = find(text, D(2025, 5, 8), "Saturday and Sunday")
+    assert (t.first, t.last) == (D(2025, 5, 10), D(2025, 5, 11))
+    assert t.value == "2025-05-10"
+
+
+def test_month_day_range():
+    text = "Taiwan was not invited to the meeting of the World Health Assembly in Geneva, May 19-27."
+    t = find(text, D(2025, 5, 8), "May 19-27")
+    assert (t.first, t.last) == (D(2025, 5, 19), D(2025, 5, 27))
+
+
+def test_past_weekdays_and_this_week():
+    dct = D(2025, 5, 8)
+    assert find("China's foreign ministry said in a statement Sunday that it would defend its interests.",
+                dct, "Sunday").value == "2025-05-04"
+    assert find("Beijing declared Tuesday that the tariffs were unacceptable.", dct, "Tuesday").value == "2025-05-06"
+    wk = find("Xi is in Moscow this week for the Victory Day parade.", dct, "this week")
+    assert (wk.value, wk.first, wk.last, wk.granularity) == ("2025-W19", D(2025, 5, 5), D(2025, 5, 11), "week")
+
+
+# ------------------------------------------------------------------ anchor facts: 2025-05-06 (Tue)
+def test_four_day_trip_starting_wednesday():
+    text = ("During his four-day trip starting Wednesday, Xi will hold his first in-person talks with "
+            "President Putin since Donald Trump unleashed America's highest tariffs in a century.")
+    dur = find(text, D(2025, 5, 6), "four-day")
+    assert (dur.type, dur.value, dur.first) == ("DURATION", "P4D", None)
+    assert find(text, D(2025, 5, 6), "Wednesday").value == "2025-05-07"
+
+
+def test_bare_month_day_and_quarters():
+    dct = D(2025, 5, 6)
+    text = ("Ahead of Xi's visit, Putin highlighted Russia's strategic ties with China in a documentary "
+            "broadcast on Russian state television May 4.")
+    assert find(text, dct, "May 4").value == "2025-05-04"
+    text = ("The speed of that growth, however, has tapered off since a mid-2024 peak, with exports in "
+            "the first quarter the lowest since mid-2022.")
+    q = find(text, dct, "the first quarter")
+    assert (q.value, q.first, q.last, q.granularity) == ("2025-Q1", D(2025, 1, 1), D(2025, 3, 31), "quarter")
+    mid = find(text, dct, "mid-2024")
+    assert (mid.value, mid.mod, mid.granularity) == ("2024", "MID", "year")
+    assert D(2024, 5, 1) <= mid.first < mid.last <= D(2024, 8, 31)
+    lm = find("For Beijing, factory activity last month took a hit.", dct, "last month")
+    assert (lm.value, lm.first, lm.last) == ("2025-04", D(2025, 4, 1), D(2025, 4, 30))
+
+
+# ------------------------------------------------------------------ anchor facts: 2025-09-03 (Wed)
+def test_two_days_earlier_refers_to_the_story_date():
+    text = ("The leaders of China, North Korea and Russia stood shoulder to shoulder Wednesday at a "
+            "military parade in Beijing. Two days earlier, Xi hosted a summit in Tianjin.")
+    assert find(text, D(2025, 9, 3), "Wednesday").value == "2025-09-03"
+    t = find(text, D(2025, 9, 3), "Two days earlier")
+    assert (t.value, t.first) == ("2025-09-01", D(2025, 9, 1))
+
+
+# ------------------------------------------------------------------ anchor facts: 2025-06-05 (Thu)
+def test_trump_call_article():
+    dct = D(2025, 6, 5)
+    text = ("President Trump said Thursday that his first call with Chinese leader Xi Jinping since "
+            "returning to office was very positive. The Republican president, who returned to the White "
+            "House for a second term in January, also said Xi invited him to China.\n\n"
+            "Trump had declared one day earlier that it was difficult to reach a deal with Xi.\n\n"
+            "Trade negotiations stalled shortly after a May 12 agreement between the two countries.")
+    assert find(text, dct, "Thursday").value == "2025-06-05"
+    assert find(text, dct, "January").value == "2025-01"
+    assert find(text, dct, "May 12").value == "2025-05-12"
+    t = find(text, dct, "one day earlier")   # back to Thursday, not to "in January"
+    assert (t.value, t.first) == ("2025-06-04", D(2025, 6, 4))
+    t = find("In a post on social media last week, Trump accused China of violating the deal.", dct, "last week")
+    assert (t.value, t.first, t.last) == ("2025-W22", D(2025, 5, 26), D(2025, 6, 1))
+    assert find("\u201cSo much for being Mr. NICE GUY!\u201d Trump posted last week.", dct, "last week").value == "2025-W22"
+    text = "The two leaders last spoke in January, three days before Inauguration Day."
+    jan = find(text, dct, "January")
+    assert (jan.value, jan.first, jan.last, jan.granularity) == ("2025-01", D(2025, 1, 1), D(2025, 1, 31), "month")
+
+
+# ------------------------------------------------------------------ anchor facts: 2024-05-07 (Tue)
+def test_putin_in_mid_may_and_trade_statistics():
+    dct = D(2024, 5, 7)
+    t = find("Putin visiting China in mid-May", dct, "mid-May")
+    assert (t.value, t.mod, t.granularity) == ("2024-05", "MID", "month")
+    assert D(2024, 5, 8) <= t.first <= D(2024, 5, 12) and D(2024, 5, 19) <= t.last <= D(2024, 5, 22)
+    text = ("We'll potentially learn more about the China-Russia political ties on Thursday, when China "
+            "releases its preliminary April trade statistics.")
+    assert find(text, dct, "Thursday").value == "2024-05-09"
+    t = find("Trip planned for May 15-16 signals importance of China ties", dct, "May 15-16")
+    assert (t.first, t.last) == (D(2024, 5, 15), D(2024, 5, 16))
+
+
+# ------------------------------------------------------------------ anchor facts: 2024-05-15 (Wed)
+def test_putin_to_visit_china():
+    dct = D(2024, 5, 15)
+    text = "Russian President Vladimir Putin will visit China for a two-day state visit on May 16-17."
+    t = find(text, dct, "May 16-17")
+    assert (t.first, t.last) == (D(2024, 5, 16), D(2024, 5, 17))
+    t = find("Putin, who was sworn in for a fifth term one week ago, chose China for his first trip.",
+             dct, "one week ago")
+    assert t.first <= D(2024, 5, 8) <= t.last
+    assert t.value in ("2024-05-08", "2024-W19")
+    t = find("In an interview published on May 12, Putin praised the relationship.", dct, "May 12")
+    assert t.value == "2024-05-12"
+
+
+# ------------------------------------------------------------------ anchor facts: 2024-05-10 (Fri)
+def test_xi_european_tour():
+    dct = D(2024, 5, 10)
+    text = ("Xi ended his tour in Hungary, touching down on May 8 in Budapest. "
+            "After their talks on May 9, Orban said Xi could return this summer.")
+    assert find(text, dct, "May 8").value == "2024-05-08"
+    assert find(text, dct, "May 9").value == "2024-05-09"
+    t = find(text, dct, "this summer")
+    assert (t.value, t.first, t.last, t.granularity) == ("2024-SU", D(2024, 6, 1), D(2024, 8, 31), "season")
+
+
+# ------------------------------------------------------------------ datelines in a digest
+def test_digest_headings_re_anchor_relative_dates():
+    text = ("Putin visiting China in mid-May\n"
+            "Xi meets Russian foreign minister – People's Daily (April 10)\n"
+            "Chinese President Xi Jinping on Tuesday met with Russian Foreign Minister Sergey Lavrov in Beijing.\n"
+            "Russia Hosts China, Iran Security Chiefs to Discuss Cooperation – Bloomberg – April 23\n"
+            "The security chiefs met on Monday in St. Petersburg.\n"
+            "US Spies See China, Russia Militaries Working Closer on Taiwan – Bloomberg\n"
+            "Officials said on Monday that the two militaries are coordinating.\n")
+    dct = D(2024, 5, 7)
+    assert find(text, dct, "April 10").value == "2024-04-10"
+    assert find(text, dct, "Tuesday").value == "2024-04-09"
+    assert find(text, dct, "April 23").value == "2024-04-23"
+    assert find(text, dct, "Monday", 0).value == "2024-04-22"
+    assert find(text, dct, "Monday", 1).value == "2024-05-06"   # a heading without a date: back to the DCT
+
+
+# ------------------------------------------------------------------ more shapes from the brief
+@pytest.mark.parametrize("text, dct, phrase, value", [
+    ("The accord was signed May 12, 2025, in Geneva.", D(2025, 6, 1), "May 12, 2025", "2025-05-12"),
+    ("The accord was signed on 12 May 2025.", D(2025, 6, 1), "12 May 2025", "2025-05-12"),
+    ("The accord is dated 2025-05-12.", D(2025, 6, 1), "2025-05-12", "2025-05-12"),
+    ("The accord is dated 5/12/2025.", D(2025, 6, 1), "5/12/2025", "2025-05-12"),
+    ("They met on April 29th in Beijing.", D(2025, 5, 6), "April 29th", "2025-04-29"),
+    ("Talks resume in early June.", D(2025, 5, 6), "early June", "2025-06"),
+    ("Elections are due in late 2024.", D(2024, 5, 7), "late 2024", "2024"),
+    ("The report is due at the end of May.", D(2025, 5, 6), "the end of May", "2025-05"),
+    ("Exports fell in the last quarter of 2023.", D(2024, 5, 7), "the last quarter of 2023", "2023-Q4"),
+    ("Xi may return to Europe this summer.", D(2025, 5, 6), "this summer", "2025-SU"),
+    ("Talks continue this weekend.", D(2025, 5, 8), "this weekend", "2025-W19-WE"),
+    ("The firm expects a profit next year.", D(2025, 5, 8), "next year", "2026"),
+    ("The talks ended three days ago.", D(2025, 5, 8), "three days ago", "2025-05-05"),
+    ("A year earlier, the two had met in Kazan.", D(2025, 5, 8), "A year earlier", "2024"),
+    ("The new rules take effect in 90 days.", D(2025, 5, 8), "90 days", "2025-08-06"),
+    ("Both sides agreed to a pause of 90 days.", D(2025, 5, 8), "90 days", "P90D"),
+    ("Prices are now falling.", D(2025, 5, 8), "now", "PRESENT_REF"),
+    ("Talks are currently stalled.", D(2025, 5, 8), "currently", "PRESENT_REF"),
+    ("The ministry has recently signalled a change.", D(2025, 5, 8), "recently", "PAST_REF"),
+    ("The parade is tomorrow.", D(2025, 5, 8), "tomorrow", "2025-05-09"),
+    ("Stocks fell today.", D(2025, 5, 8), "today", "2025-05-08"),
+    ("Trade has grown in the past three years.", D(2025, 5, 8), "the past three years", "P3Y"),
+    ("Relations have deepened since 2013.", D(2025, 5, 8), "2013", "2013"),
+    ("Bilateral trade hit a record in 2023.", D(2025, 5, 8), "2023", "2023"),
+    ("Prices were last this high in the 1990s.", D(2025, 5, 8), "the 1990s", "199"),
+    ("the defining rivalry of the 21st century", D(2025, 5, 8), "the 21st century", "20"),
+    ("Bessent hopes for a deal within three years.", D(2025, 5, 8), "three years", "P3Y"),
+    ("America's highest tariffs in a century", D(2025, 5, 6), "a century", "P100Y"),
+    ("The council meets every Wednesday.", D(2025, 5, 8), "every Wednesday", "XXXX-WXX-3"),
+    ("The ministry holds a weekly briefing.", D(2025, 5, 8), "weekly", "P1W"),
+    ("The annual summit rotates between capitals.", D(2025, 5, 8), "annual", "P1Y"),
+    ("The forum meets every year.", D(2025, 5, 8), "every year", "P1Y"),
+    ("The vote closes at 5 p.m. today.", D(2025, 5, 8), "5 p.m. today", "2025-05-08T17:00"),
+    ("The minister said this morning that the talks failed.", D(2025, 5, 8), "this morning", "2025-05-08TMO"),
+])
+def test_shapes(text, dct, phrase, value):
+    assert find(text, dct, phrase).value == value
+
+
+def test_types_of_sets_durations_and_times():
+    dct = D(2025, 5, 8)
+    assert find("The council meets every Wednesday.", dct, "every Wednesday").type == "SET"
+    assert find("The annual summit.", dct, "annual").type == "SET"
+    assert find("Talks took three years.", dct, "three years").type == "DURATION"
+    t = find("The deal was announced late Wednesday.", dct, "late Wednesday")
+    assert (t.type, t.value, t.mod) == ("TIME", "2025-05-07", "END")
+    assert find("The vote closes at 5 p.m. today.", dct, "5 p.m. today").type == "TIME"
+
+
+def test_ranges():
+    dct = D(2025, 5, 8)
+    t = find("The fair will run from Monday to Wednesday.", dct, "Monday to Wednesday")
+    assert (t.first, t.last) == (D(2025, 5, 12), D(2025, 5, 14))
+    t = find("He served as governor 2001-2005.", dct, "2001-2005")
+    assert (t.first, t.last, t.value) == (D(2001, 1, 1), D(2005, 12, 31), "2001")
+
+
+def test_anaphora_to_the_previous_date():
+    dct = D(2025, 5, 12)
+    text = ("The leaders met on May 8 in Moscow. The next day, troops marched through Red Square. "
+            "A day later, Xi flew home. That week, oil prices rose. The same day, talks began in Geneva.")
+    assert find(text, dct, "The next day").value == "2025-05-09"
+    assert find(text, dct, "A day later").value == "2025-05-10"
+    assert find(text, dct, "That week").value == "2025-W19"
+    assert find(text, dct, "The same day").value == "2025-05-10"
+
+
+def test_recent_months_follows_timebank():
+    t = find("That trend collapsed in recent months.", D(2025, 5, 6), "recent months")
+    assert (t.type, t.value) == ("DURATION", "PXM")
+
+
+# ------------------------------------------------------------------ false friends
+@pytest.mark.parametrize("text, word", [
+    ("on Friday Chinese and Russian troops will march together", "march"),
+    ("That may undermine the talks.", "may"),
+    ("We will see what happens.", "We"),
+    ("a parade marking the 80th anniversary of the victory", "80th"),
+    ("It was the leader's 11th trip to Russia.", "11th"),
+    ("Serbia became the 22nd country to sign.", "22nd"),
+    ("Trump's 145% tariff on the world's No. 2 economy", "145"),
+    ("Bilateral trade hit $245 billion.", "245"),
+    ("The two sides signed 28 agreements.", "28"),
+    ("He told Fox News that the talks went well.", "Fox News"),
+    ("Subscribe to the Sunday Crunch for more.", "Sunday"),
+    ("March organisers said thousands would attend.", "March"),
+])
+def test_false_friends(text, word):
+    assert covering(text, D(2025, 5, 8), word) == []
+
+
+def test_may_as_a_month_needs_a_cue():
+    dct = D(2025, 5, 8)
+    assert find("The summit was held in May.", dct, "May").value == "2025-05"
+    assert covering("May I ask a question?", dct, "May") == []
+
+
+# ------------------------------------------------------------------ the grammar's own examples
+def _examples():
+    for rule in load().rules:
+        for i, ex in enumerate(rule.examples):
+            yield pytest.param(rule.name, ex, id=f"{rule.name}#{i}")
+
+
+@pytest.mark.parametrize("rule_name, ex", list(_examples()))
+def test_grammar_examples(rule_name, ex):
+    text, dct = ex["text"], ex["dct"]
+    if "none" in ex:
+        assert covering(text, dct, ex["none"]) == [], f"{rule_name}: {ex['none']!r} must not be tagged"
+        return
+    t = find(text, dct, ex["find"])
+    for key in ("value", "type", "mod", "first", "last"):
+        if key in ex:
+            assert str(getattr(t, key)) == str(ex[key]), f"{rule_name}: {key} of {ex['find']!r}"
+
+
+def test_every_rule_carries_an_example():
+    assert [r.name for r in load().rules if not r.examples] == []
+
+
+ARTICLE = " ".join([
+    XI_TRIP + ".",
+    "Treasury Secretary Scott Bessent will meet in Geneva on Saturday and Sunday with He Lifeng.",
+    "The meeting of the World Health Assembly in Geneva, May 19-27, will test Beijing.",
+    "China's foreign ministry said in a statement Sunday that it would defend its interests.",
+    "Bilateral trade hit a record of $245 billion in 2024, up 68% from 2021.",
+    "The speed of that growth has tapered off since a mid-2024 peak, with exports in the first quarter the lowest since mid-2022.",
+    "That may undermine the talks, which we expect to resume in early June.",
+    "Two days earlier, the leaders met for the 11th time since 2013.",
+] * 5)
+
+
+def test_tagging_is_ten_times_faster_than_search_dates():
+    import time
+    from dateparser.search import search_dates
+
+    def best(fn, n=3):
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    dct = D(2025, 5, 8)
+    base = datetime.datetime(2025, 5, 8)
+    search_dates("warm up on May 5", settings={"RELATIVE_BASE": base})
+    ours = best(lambda: tag(ARTICLE, dct))
+    theirs = best(lambda: search_dates(ARTICLE, settings={"RELATIVE_BASE": base}), n=1)
+    assert len(tag(ARTICLE, dct)) >= 60
+    assert theirs / ours >= 10, f"tag {ours:.4f}s vs search_dates {theirs:.4f}s"
+
+
+def test_dateparser_only_sees_found_absolute_dates(monkeypatch):
+    from timeline.temporal import normalize
+    seen = []
+    real = normalize._dateparser
+    monkeypatch.setattr(normalize, "_dateparser", lambda *a: seen.append(a[0]) or real(*a))
+    tag(ARTICLE, D(2025, 5, 8))
+    assert seen == []
+    t = find("Das Abkommen vom 12.05.2025 gilt ab sofort.", D(2025, 6, 1), "12.05.2025")
+    assert (t.value, seen) == ("2025-05-12", ["12.05.2025"])
+
+
+# ------------------------------------------------------------------ grammar files fail clearly
+def _grammar_dir(tmp_path, rules_text):
+    import shutil
+    from pathlib import Path
+    import timeline.temporal as pkg
+    shutil.copy(Path(pkg.__file__).with_name("lexicon.yaml"), tmp_path / "lexicon.yaml")
+    (tmp_path / "rules.yaml").write_text(rules_text, encoding="utf-8")
+    return str(tmp_path)
+
+
+def test_unknown_piece_is_reported_with_file_and_rule(tmp_path):
+    from timeline.temporal import GrammarError
+    d = _grammar_dir(tmp_path, "rules:\n  - name: x.bad\n    pattern: '{nosuchpiece}'\n    norm: fixed\n")
+    with pytest.raises(GrammarError, match=r"rules\.yaml: rule 'x\.bad': unknown piece \{nosuchpiece\}"):
+        load(d)
+
+
+def test_unknown_normaliser_is_reported(tmp_path):
+    from timeline.temporal import GrammarError
+    d = _grammar_dir(tmp_path, "rules:\n  - name: x.bad\n    pattern: '{weekday:wd}'\n    norm: guess\n")
+    with pytest.raises(GrammarError, match=r"rule 'x\.bad': unknown norm 'guess'"):
+        load(d)
+
+
+def test_a_custom_grammar_directory_can_be_used(tmp_path):
+    d = _grammar_dir(tmp_path, "rules:\n  - name: day.only\n    pattern: '{weekday:wd}'\n    norm: weekday\n")
+    out = tag("Xi arrived Wednesday.", D(2025, 5, 8), grammar=load(d))
+    assert [(t.text, t.value) for t in out] == [("Wednesday", "2025-05-07")]
+
+
+def test_a_subtitle_ending_in_a_date_is_not_a_dateline():
+    text = ("Xi heads to Moscow – summit scheduled for May 15\n"
+            "Officials said yesterday that the agenda was set.\n")
+    assert find(text, D(2025, 5, 8), "yesterday").value == "2025-05-07"
