@@ -9,6 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from timeline import __version__
+from timeline.articles import PublishedField
 
 from .http import JSON, PROBLEM_JSON
 from .schemas import ProblemSchema
@@ -45,12 +46,14 @@ def path_parameter(name: str, description: str) -> dict:
 
 
 def build_spec(app: Flask) -> dict:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="Newsroom timeline", version=__version__, openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow],
         info={"description": "Summits, tariff moves and parades found in news articles, as a timeline. "
                              "Reads are open; writes need `Authorization: Bearer <token>`."},
     )
+    marshmallow.map_to_openapi_type(PublishedField, "string", None)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         operations = getattr(app.view_functions[rule.endpoint], "openapi", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from timeline.articles import ArticleSchema as ArticleFieldsSchema
+from timeline.articles import PublishedField
 from timeline.formats import FORMATS
 from timeline.schemas import EventSchema
 
@@ -69,6 +70,10 @@ class EventSummarySchema(Schema):
 
 class ArticleInSchema(ArticleFieldsSchema):
     """POST /articles: the article fields of the contract; `text` is the body."""
+
+    published = PublishedField(required=True, metadata={
+        "description": "ISO 8601 date, or datetime with an offset: the anchor of every relative date in the text",
+        "example": "2025-05-08"})
 
 
 class ArticleCreatedSchema(Schema):

@@ -218,6 +218,8 @@ def test_openapi_document_and_interactive_page(client):
     schemas = spec["components"]["schemas"]
     assert {"Event", "Source", "TimelinePage", "ArticleIn", "ArticleCreated", "Problem", "Rules"} <= set(schemas)
     assert {"title", "published", "source", "url", "text"} <= set(schemas["ArticleIn"]["properties"])
+    assert schemas["ArticleIn"]["properties"]["published"]["type"] == "string"
+    assert set(schemas["ArticleIn"]["required"]) == {"published", "text"}
     names = {p["name"] for p in spec["paths"]["/timeline"]["get"]["parameters"]}
     assert {"type", "from", "to", "q", "participant", "source", "format", "cursor", "limit"} <= names
     assert spec["paths"]["/articles"]["post"]["security"] == [{"bearer": []}]
@@ -313,3 +315,15 @@ def test_rule_reload_classifies_the_store_again(database_url, tmp_path):  # noqa
     refused = problem_of(client.post("/rules/reload", headers=AUTH), 422)
     assert refused["invalid-params"][0]["name"].startswith("parade.yaml")
     assert client.get("/rules").get_json()["version"] == new  # the last good rules stay in use
+
+
+def test_changed_rule_files_are_followed_without_a_reload(database_url, tmp_path):  # noqa: F811
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    client = make_app(database_url, RULES_DIR=str(rules), RULES_CHECK_EVERY=0).test_client()
+    old = client.get("/timeline").get_json()["rules_version"]
+    parade = rules / "parade.yaml"
+    parade.write_text(parade.read_text(encoding="utf-8") + "\n# edited while serving\n", encoding="utf-8")
+    timeline = client.get("/timeline").get_json()  # no reload asked: the next request notices
+    assert timeline["rules_version"] != old
+    assert {s["rules_version"] for e in timeline["events"] for s in e["sources"]} == {timeline["rules_version"]}

@@ -145,3 +145,29 @@ def test_stored_json_is_read_back_tolerantly(seed_timeline):
     mention = mention_from_json(stored)
     assert mention.place is None and mention.start == event.sources[0].start
     assert dataclasses.replace(mention, place=event.sources[0].place) == event.sources[0]
+
+
+def test_readers_see_the_old_or_the_new_rules_never_a_mix(store, tmp_path, classifier):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "parade.yaml").write_text((rules / "parade.yaml").read_text(encoding="utf-8") + "\n# edited\n",
+                                       encoding="utf-8")
+    edited = classifier_for(rules)
+    seen, mixed, done = set(), [], threading.Event()
+
+    def read():
+        while not done.is_set():
+            events, _, version = store.events_page(limit=1000)
+            seen.add(version)
+            if {s.rules_version for e in events for s in e.sources} != {version}:
+                mixed.append(version)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        store.sync_rules(edited)
+    finally:
+        done.set()
+        reader.join()
+    events, _, version = store.events_page(limit=1000)
+    assert mixed == [] and version == edited.version and seen <= {classifier.version, edited.version}
