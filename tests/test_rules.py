@@ -214,3 +214,21 @@ def test_engine_gives_every_thread_its_own_answers(classifier):
         answers = list(pool.map(lambda case: engine.fired_rules("parade", case[0]), cases))
     assert answers == [expected for _, expected in cases]
     assert sum(bool(e) for _, e in cases) > 50
+
+
+def test_names_with_odd_spacing_and_lookalike_phrases(classifier):
+    import datetime as dt
+
+    from timeline.articles import Article
+
+    def read(body):
+        return [(m.label, m.people, m.countries, m.groups)
+                for m in classifier.mentions(Article("x", "t", dt.date(2025, 5, 8), body))]
+
+    assert read("Premier Li  Qiang met Wang\tYi in Beijing on Tuesday.") == [
+        ("Li Qiang and Wang Yi meeting in Beijing", ("Li Qiang", "Wang Yi"), ("China",), ())]
+    # "Latin America" is not the United States, "Indian Ocean" is not India: no parties, no summit
+    assert read("Trade talks opened on Tuesday with Latin America and the Indian Ocean states.") == []
+    # the organisation in a title is not a party; the person is
+    ((label, people, _, groups),) = read("NATO Secretary General Mark Rutte met Trump in The Hague on June 24.")
+    assert people == ("Mark Rutte", "Donald Trump") and groups == ()

@@ -35,6 +35,7 @@ class Reading:
     word_starts: list[int]
     people: list[str] = field(default_factory=list)  # canonical names, in order of first mention
     person_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (begin, end, name), in text order
+    country_spans: list[tuple[int, int, str]] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
     person_countries: dict[str, str] = field(default_factory=dict)
     countries: list[str] = field(default_factory=list)
@@ -53,6 +54,9 @@ class Reading:
             else:
                 hi = mid
         return max(lo - 1, 0)
+
+    def countries_at(self, begin: int, end: int) -> list[str]:
+        return [c for b, e, c in self.country_spans if begin <= b and e <= end]
 
     def counts(self) -> dict[str, int]:
         leaders = sum(1 for p in self.people if self.roles[p] == "leader") + self.titled.get("leader", 0)
@@ -74,7 +78,7 @@ class SentenceReader:
         for person in lexicon.people:
             for alias in (person.name, *person.aliases):
                 names.append("=" + alias)
-                self.person_of[fold(alias)] = person
+                self.person_of[_norm(alias)] = person
         self.names = WordMatcher(names, ignore_case=False)
         self.titles = {role: WordMatcher(["=" + w for w in words]) for role, words in lexicon.titles.items()}
         country_words = []
@@ -82,10 +86,11 @@ class SentenceReader:
         for country, aliases in lexicon.countries.items():
             for alias in (country, *aliases):
                 country_words.append("=" + alias)
-                self.country_of[fold(alias)] = country
+                self.country_of[_norm(alias)] = country
         self.country_matcher = WordMatcher(country_words, ignore_case=False)
         self.group_matcher = WordMatcher(["=" + g for g in lexicon.groups], ignore_case=False)
         self.place_matcher = WordMatcher(["=" + p for p in lexicon.places], ignore_case=False)
+        self.ignore_matcher = WordMatcher(["=" + p for p in lexicon.ignore], ignore_case=False)
         self.reporting = WordMatcher(lexicon.reporting_verbs, lexicon.irregular_verbs)
         self.negation = WordMatcher(lexicon.negations, lexicon.irregular_verbs)
         self.hedges = WordMatcher(lexicon.hedges, lexicon.irregular_verbs)
@@ -128,18 +133,22 @@ class SentenceReader:
         tokens = Tokens(folded)
         reading = Reading(text, folded, tokens, timexes, [m.start() for m in WORD.finditer(folded)] or [0])
         covered = [(t.begin, t.end) for t in timexes]
+        ignored = [(h.begin, h.end) for h in self.ignore_matcher.finditer(tokens)]  # "Latin America"
         spans: list[tuple[int, int, str]] = []
         roles: dict[str, str] = {}
         for hit in self.names.finditer(tokens):
-            person = self.person_of[hit.text]
+            if _inside(hit, ignored):
+                continue
+            person = self.person_of[_norm(hit.text)]
             spans.append((hit.begin, hit.end, person.name))
             roles[person.name] = person.role
             if person.country:
                 reading.person_countries.setdefault(person.name, person.country)
-        country_hits = list(self.country_matcher.finditer(tokens))
+        country_hits = [h for h in self.country_matcher.finditer(tokens) if not _inside(h, ignored)]
+        title_hits = self._title_hits(tokens)
         seen_titles: dict[str, set] = {}
         plural_counts: dict[str, int] = {}
-        for hit, role in self._title_hits(tokens):
+        for hit, role in title_hits:
             if _inside(hit, covered) or any(b <= hit.begin < e for b, e, _ in spans):
                 continue
             # "President Vladimir Putin": a title right before a listed name is not another person
@@ -148,7 +157,7 @@ class SentenceReader:
             # "Prime Minister Shigeru Ishiba": a capitalised name after a title is a person,
             # even when the editors' lists do not know them yet
             named = TITLED_NAME.match(folded, hit.end)
-            if named and named.group(1).split()[0] not in NOT_NAMES and fold(named.group(1)) not in self.country_of:
+            if named and named.group(1).split()[0] not in NOT_NAMES and _norm(named.group(1)) not in self.country_of:
                 name = named.group(1)
                 spans.append((named.start(1), named.end(1), name))
                 roles.setdefault(name, role)
@@ -166,16 +175,26 @@ class SentenceReader:
         reading.person_spans = spans
         reading.people = _unique(name for _, _, name in spans)
         reading.roles = roles
+        reading.country_spans = [(h.begin, h.end, self.country_of[_norm(h.text)]) for h in country_hits]
         for hit in country_hits:
-            country = self.country_of[hit.text]
+            country = self.country_of[_norm(hit.text)]
             if country not in reading.countries:
                 reading.countries.append(country)
+        person_starts = {b for b, _, _ in spans}
+        # titles that introduce a person: "Secretary General Mark Rutte" (not "NATO leaders")
+        title_starts = {t.begin for t, _ in title_hits
+                        if re.match(r"\s+", folded[t.end:t.end + 1]) and (t.end + 1 in person_starts
+                                                                          or TITLED_NAME.match(folded, t.end))}
         for hit in self.group_matcher.finditer(tokens):
-            if hit.text not in reading.groups:
-                reading.groups.append(hit.text)
+            # "NATO Secretary General Mark Rutte": the organisation only qualifies a title
+            following = re.match(r"\s*(?:'s\s+)?", folded[hit.end:])
+            if _inside(hit, ignored) or hit.end + following.end() in title_starts:
+                continue
+            if _norm(hit.text) not in reading.groups:
+                reading.groups.append(_norm(hit.text))
         for hit in self.place_matcher.finditer(tokens):
-            if hit.text not in reading.places and not _inside(hit, covered):
-                reading.places.append(hit.text)
+            if _norm(hit.text) not in reading.places and not _inside(hit, covered) and not _inside(hit, ignored):
+                reading.places.append(_norm(hit.text))
         reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(tokens)]
         reporting = [(h.begin, h.end) for h in self.reporting.finditer(tokens)]
         reading.event_dates = [
@@ -255,8 +274,8 @@ class SentenceReader:
         begin, end = self.clause(reading, hit)
         part = reading.folded[begin:end]
         people = _unique(name for b, e, name in reading.person_spans if begin <= b and e <= end)
-        countries = _unique(self.country_of[h.text] for h in self.country_matcher.finditer(part))
-        groups = _unique(h.text for h in self.group_matcher.finditer(part))
+        countries = _unique(c for c in reading.countries_at(begin, end))
+        groups = [g for g in reading.groups if g in part]
         if not (people or groups):  # the subject often stands in another clause: "Xi finished..., touching down"
             people, groups = list(reading.people), list(reading.groups)
             countries = countries or list(reading.countries)
@@ -272,7 +291,7 @@ class SentenceReader:
         for matcher, names in ((self.place_matcher, None), (self.country_matcher, self.country_of)):
             found = matcher.search(window)
             if found and re.fullmatch(r"\s*(?:to\s+|in\s+)?(?:the\s+)?", window[:found.begin]):
-                return names[found.text] if names else found.text
+                return names[_norm(found.text)] if names else _norm(found.text)
         return None
 
     def person_near(self, reading: Reading, hit: Hit) -> str | None:
@@ -289,7 +308,7 @@ class SentenceReader:
                              reading.folded[max(0, h.begin - 12):h.begin], re.IGNORECASE)]
         after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"
         near = after[0] if after else self.nearest(hits, hit)
-        return near.text if near else None
+        return _norm(near.text) if near else None
 
     def status(self, type_name: str, reading: Reading, hit: Hit) -> str | None:
         """The first status whose words appear in the trigger's clause."""
@@ -314,6 +333,11 @@ def _country_before(offset: int, country_hits, folded: str, country_of) -> str |
 
 
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
+
+
+def _norm(text: str) -> str:
+    """One spelling per name whatever the spacing: 'Li  Qiang' and 'Li\tQiang' are 'Li Qiang'."""
+    return " ".join(fold(text).split())
 
 
 def _unique(items) -> list:

@@ -198,6 +198,7 @@ class ActorsSchema(Schema):
     countries = fields.Dict(keys=fields.String(), values=WordList(), load_default=dict)
     groups = WordList(load_default=list)
     places = WordList(load_default=list)
+    ignore = WordList(load_default=list)
 
 
 class LanguageSchema(Schema):
@@ -259,6 +260,7 @@ class Lexicon:
     countries: dict[str, list[str]]
     groups: list[str]
     places: list[str]
+    ignore: list[str]
     reporting_verbs: list[str]
     negations: list[str]
     hedges: list[str]
@@ -382,7 +384,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         people=[Person(p["name"], tuple(p["aliases"]), p["country"], p["role"]) for p in actors["people"]],
         titles={k: list(v) for k, v in actors["titles"].items()},
         countries={k: list(v) for k, v in actors["countries"].items()},
-        groups=list(actors["groups"]), places=list(actors["places"]),
+        groups=list(actors["groups"]), places=list(actors["places"]), ignore=list(actors["ignore"]),
         reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
         hedges=list(language["hedges"]),
         irregular_verbs={k.lower(): list(v) for k, v in language["irregular_verbs"].items()},
