@@ -95,11 +95,16 @@ def free_port() -> int:
 class Server:
     """`timeline serve` on a free port, configured through the environment like a user would."""
 
-    def __init__(self, database_url: str, token: str | None = "test-token", cwd=None, **env):
+    def __init__(self, database_url: str, token: str | None = "test-token", cwd=None, flag: bool = False, **env):
+        """flag: give the database URL as --database-url instead of TIMELINE_DATABASE_URL."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "TIMELINE_CORPUS_DIR": str(CORPUS), "TIMELINE_RULES_DIR": str(RULES),
                     "TIMELINE_DATABASE_URL": database_url, **env}
+        self.extra = []
+        if flag:
+            del self.env["TIMELINE_DATABASE_URL"]
+            self.extra = ["--database-url", database_url]
         self.env.pop("TIMELINE_API_TOKEN", None)
         if token:
             self.env["TIMELINE_API_TOKEN"] = token
@@ -107,7 +112,7 @@ class Server:
         self.process = None
 
     def __enter__(self):
-        self.process = subprocess.Popen([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+        self.process = subprocess.Popen([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
                                         env=self.env, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120
         while True:

@@ -1,10 +1,12 @@
 """Every endpoint over real HTTP, against `timeline serve` (waitress) in a subprocess, on SQLite and PostgreSQL."""
 import datetime as dt
 import json
+import subprocess
 import threading
 
 import icalendar
 from backends import Server, database_url  # noqa: F401 - fixture
+from conftest import BIN
 
 TOKEN = "test-token"
 PARADE = {"title": "Troops to march", "source": "Test wire", "published": "2025-05-08",
@@ -89,7 +91,7 @@ def test_a_restart_of_the_server_loses_nothing(database_url):  # noqa: F811
     with Server(database_url) as server:
         article_id = json.loads(post(server, "/articles", PARADE)[2])["id"]
         timeline = server.request("GET", "/timeline?limit=1000")[2]
-    with Server(database_url) as server:
+    with Server(database_url, flag=True) as server:  # the same store, named by --database-url this time
         assert server.request("GET", "/timeline?limit=1000")[2] == timeline
         assert server.request("GET", f"/articles/{article_id}")[0] == 200
         assert json.loads(server.request("GET", "/healthz")[2])["articles"] == 8
@@ -116,3 +118,9 @@ def test_writes_refused_when_the_server_has_no_token(database_url):  # noqa: F81
     with Server(database_url, token=None) as server:
         assert "TIMELINE_API_TOKEN" in is_problem(post(server, "/articles", PARADE), 503)["detail"]
         assert server.request("GET", "/timeline")[0] == 200
+
+
+def test_serve_refuses_a_bad_database_url_in_one_line(tmp_path):
+    done = subprocess.run([str(BIN), "serve", "--port", "1", "--database-url", "nonsense://"], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2 and "cannot start" in done.stderr and "Traceback" not in done.stderr

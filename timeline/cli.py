@@ -63,7 +63,11 @@ def cmd_serve(args) -> int:
     from api import create_app
 
     config = {"DATABASE_URL": args.database_url} if args.database_url else {}
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except Exception as exc:  # a bad URL, an unreachable database, broken rules: one line, no traceback
+        print(f"timeline serve: cannot start: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
     print(f"serving the timeline on http://{args.host}:{args.port}/timeline", file=sys.stderr)
     waitress.serve(
         app, host=args.host, port=args.port, threads=args.threads, connection_limit=args.connection_limit,
