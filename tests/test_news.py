@@ -34,3 +34,17 @@ def test_wire_stories_give_the_editors_timeline():
     # the date of the Alaska meeting is the meeting's, not the day Trump spoke of a phone call
     (alaska,) = [e for e in timeline.events if e.start == D(2025, 8, 15)]
     assert {"Donald Trump", "Vladimir Putin"} <= set(alaska.participants)
+
+
+def test_more_wire_stories():
+    timeline = timeline_from_paths([NEWS / "apec-lima.txt", NEWS / "tariff-order.txt", NEWS / "no-parade.txt"], RULES)
+    got = {(e.type, e.start, e.end): e for e in timeline.events}
+    lima = got[("summit", D(2024, 11, 16), D(2024, 11, 16))]          # met on Saturday ... in Lima
+    assert {"Xi Jinping", "Joe Biden"} <= set(lima.participants) and "Lima" in lima.label
+    assert ("summit", D(2024, 11, 18), D(2024, 11, 19)) in got         # G20 summit ... on Monday and Tuesday
+    assert ("summit", D(2023, 11, 1), D(2023, 11, 30)) in got          # previously met ... in November 2023
+    assert got[("tariff", D(2025, 2, 1), D(2025, 2, 1))].status == "imposed"  # on Saturday ordered 25% tariffs
+    assert ("parade", D(2019, 10, 1), D(2019, 10, 1)) in got           # the last parade ... on Oct. 1, 2019
+    assert ("parade", D(2023, 2, 8), D(2023, 2, 8)) in got             # North Korea staged a military parade
+    # "marked the anniversary on Tuesday without a military parade": no parade that day
+    assert not any(t == "parade" and s == D(2024, 10, 1) for t, s, _ in got)

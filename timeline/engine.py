@@ -67,7 +67,8 @@ def rule_condition(rule: Rule, index: int) -> dict:
         terms.append({f"hedged_{index}": False})
     for kind, minimum in sorted(rule.involving.items()):
         if minimum > 0:
-            terms.append({"$gte": {kind: minimum}})
+            name = f"{kind}_{index}" if rule.involving_scope == "clause" else kind
+            terms.append({"$gte": {name: minimum}})
     return {"$and": terms}
 
 

@@ -18,6 +18,7 @@ from .temporal import Timex
 from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
+INVOLVING = ("leaders", "officials", "people", "countries", "groups", "actors")
 NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "several": 3, "many": 3, "dozens": 12}
 WORD = re.compile(r"[\w'’-]+")
@@ -58,13 +59,21 @@ class Reading:
     def countries_at(self, begin: int, end: int) -> list[str]:
         return [c for b, e, c in self.country_spans if begin <= b and e <= end]
 
-    def counts(self) -> dict[str, int]:
-        leaders = sum(1 for p in self.people if self.roles[p] == "leader") + self.titled.get("leader", 0)
-        officials = sum(1 for p in self.people if self.roles[p] == "official") + self.titled.get("official", 0)
+    def counts(self, begin: int | None = None, end: int | None = None) -> dict[str, int]:
+        """Who the sentence names, or only the stretch [begin, end) of it (a clause)."""
+        if begin is None:
+            people, countries, groups, titled = self.people, self.countries, self.groups, self.titled
+        else:
+            people = _unique(n for b, e, n in self.person_spans if begin <= b and e <= end)
+            countries = _unique(self.countries_at(begin, end))
+            groups = [g for g in self.groups if g in self.folded[begin:end]]
+            titled = {}
+        leaders = sum(1 for p in people if self.roles[p] == "leader") + titled.get("leader", 0)
+        officials = sum(1 for p in people if self.roles[p] == "official") + titled.get("official", 0)
         return {
             "leaders": leaders, "officials": officials, "people": leaders + officials,
-            "countries": len(self.countries), "groups": len(self.groups),
-            "actors": leaders + officials + len(self.countries) + len(self.groups),
+            "countries": len(countries), "groups": len(groups),
+            "actors": leaders + officials + len(countries) + len(groups),
         }
 
 
@@ -229,6 +238,8 @@ class SentenceReader:
             if not candidates:
                 facts[f"neg_{index}"] = facts[f"hedged_{index}"] = False
                 facts[f"dist_{index}"] = NO_DATE
+                if rule.involving_scope == "clause":
+                    facts.update({f"{kind}_{index}": 0 for kind in INVOLVING})
                 continue
             distance, hit = min(
                 ((min((self.distance(reading, h, t) for t in reading.event_dates), default=NO_DATE), h)
@@ -240,6 +251,9 @@ class SentenceReader:
             facts[f"neg_{index}"] = any(0 < word - n <= 3 for n in reading.negations)
             facts[f"hedged_{index}"] = self.hedges.search(reading.folded[begin:end]) is not None
             facts[f"dist_{index}"] = distance
+            if rule.involving_scope == "clause":
+                for kind, count in reading.counts(begin, end).items():
+                    facts[f"{kind}_{index}"] = count
         return facts, hits
 
     @staticmethod

@@ -153,6 +153,7 @@ class RuleSchema(Schema):
     involving = fields.Dict(keys=fields.String(validate=validate.OneOf(INVOLVING_KINDS)),
                             values=fields.Integer(strict=True, validate=validate.Range(min=0, max=20)),
                             load_default=dict)
+    involving_scope = fields.String(load_default="sentence", validate=validate.OneOf(("sentence", "clause")))
     needs_date = fields.Boolean(load_default=True)
     date_within = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1, max=200))
     refuse_hedged = fields.Boolean(load_default=True)
@@ -223,6 +224,7 @@ class Rule:
     required: tuple[str, ...]
     forbidden: tuple[str, ...]
     involving: dict
+    involving_scope: str
     needs_date: bool
     date_within: int
     refuse_hedged: bool
@@ -365,7 +367,8 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                 id=raw["id"], type=data["type"], description=raw["description"],
                 triggers=tuple(raw["triggers"]), trigger_patterns=tuple(raw["trigger_patterns"]),
                 required=tuple(raw["required"]), forbidden=type_forbidden + tuple(raw["forbidden"]),
-                involving=dict(raw["involving"]), needs_date=raw["needs_date"], date_within=raw["date_within"],
+                involving=dict(raw["involving"]), involving_scope=raw["involving_scope"],
+                needs_date=raw["needs_date"], date_within=raw["date_within"],
                 refuse_hedged=raw["refuse_hedged"], priority=raw["priority"], labels=tuple(raw["label"]),
                 examples_match=tuple(raw["examples"]["match"]),
                 examples_no_match=tuple(raw["examples"]["no_match"]), file=str(path), line=line,
