@@ -390,3 +390,26 @@ def test_a_subtitle_ending_in_a_date_is_not_a_dateline():
     text = ("Xi heads to Moscow – summit scheduled for May 15\n"
             "Officials said yesterday that the agenda was set.\n")
     assert find(text, D(2025, 5, 8), "yesterday").value == "2025-05-07"
+
+
+def test_a_pattern_that_does_not_compile_is_reported_with_file_and_rule(tmp_path):
+    from timeline.temporal import GrammarError
+    d = _grammar_dir(tmp_path, "rules:\n  - name: x.broken\n    pattern: '{weekday:wd}(('\n    norm: weekday\n")
+    with pytest.raises(GrammarError, match=r"rules\.yaml: rule 'x\.broken': pattern does not compile"):
+        tag("Xi arrived Wednesday.", D(2025, 5, 8), grammar=load(d))
+
+
+# ------------------------------------------------------------------ start-up of a fresh process
+def test_import_compiles_no_rule_and_uses_libyaml_when_available():
+    """`timeline extract` runs as a fresh process: importing the tagger parses the grammar files
+    (with libyaml's C loader when PyYAML has it) but compiles a rule only when a text needs it."""
+    import subprocess
+    import sys
+    code = ("import timeline.temporal as T, timeline.temporal.grammar as g, yaml, datetime\n"
+            "print(sum(r._compiled is not None for r in T.load().rules))\n"
+            "print(g._Loader is getattr(yaml, 'CSafeLoader', yaml.SafeLoader))\n"
+            "T.tag('Xi arrived Wednesday.', datetime.date(2025, 5, 8))\n"
+            "n = sum(r._compiled is not None for r in T.load().rules)\n"
+            "print(0 < n < len(T.load().rules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "True", "True"]
