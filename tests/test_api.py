@@ -1,5 +1,6 @@
 """The HTTP API through Flask's test client, on SQLite and on PostgreSQL."""
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -133,8 +134,6 @@ def test_timelinejs_document_of_the_seed_corpus_is_well_formed(client):
                 assert 1 <= int(date["month"]) <= 12
             if "day" in date:
                 assert "month" in date
-                import datetime as dt
-
                 dt.date(int(date["year"]), int(date["month"]), int(date["day"]))  # a real day
         assert slide["text"]["headline"] and "<script" not in slide["text"]["headline"]
         assert slide["group"] in {"summit", "tariff", "parade"}
@@ -152,8 +151,6 @@ def test_icalendar_parses_with_all_day_events_and_exclusive_end(client):
     events = {e["id"]: e for e in client.get("/timeline?limit=1000").get_json()["events"]}
     vevents = list(calendar.walk("VEVENT"))
     assert len(vevents) == len(events)
-    import datetime as dt
-
     for vevent in vevents:
         event = events[str(vevent["UID"]).split("@")[0]]
         start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
