@@ -413,3 +413,42 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
             "print(0 < n < len(T.load().rules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "True", "True"]
+
+
+# ------------------------------------------------------------------ TIMEX3 conventions (TempEval-3)
+@pytest.mark.parametrize("text, dct, phrase, value, typ", [
+    # a part of a day is a TIME valued with TMO / TAF / TEV / TNI
+    ("Castro declared Wednesday night that the boy would return.", D(2000, 4, 5), "Wednesday night", "2000-04-05TNI", "TIME"),
+    ("A bomb went off near the embassy in Nairobi Friday morning.", D(1998, 8, 8), "Friday morning", "1998-08-07TMO", "TIME"),
+    ("EU finance ministers will meet again Monday afternoon in Brussels.", D(2013, 3, 21), "Monday afternoon", "2013-03-25TAF", "TIME"),
+    ("The minister told reporters this morning that the bailout was dead.", D(2013, 3, 21), "this morning", "2013-03-21TMO", "TIME"),
+    ("Rebels shelled the town last night.", D(2013, 3, 21), "last night", "2013-03-20TNI", "TIME"),
+    # the weekend: the last one in past reporting, the coming one ahead of it
+    ("Cypriot banks stayed shut over the weekend.", D(2013, 3, 19), "the weekend", "2013-W11-WE", "DATE"),
+    ("Traders squared positions ahead of the weekend.", D(1989, 10, 27), "the weekend", "1989-W43-WE", "DATE"),
+    # halves and quarters of a relative year
+    ("The economy contracted in the second half of last year.", D(2013, 3, 21), "the second half of last year", "2012-H2", "DATE"),
+    ("Output fell in the fourth quarter of last year.", D(2013, 3, 21), "the fourth quarter of last year", "2012-Q4", "DATE"),
+    # a week named by one of its days
+    ("The case could be heard the week of March 6.", D(2000, 2, 24), "the week of March 6", "2000-W10", "DATE"),
+    # adjective durations, also before a name
+    ("The yield on the benchmark 30-year Treasury bond fell.", D(1998, 2, 6), "30-year", "P30Y", "DURATION"),
+    # holidays with computed dates
+    ("Pope Francis will celebrate Mass on Palm Sunday.", D(2013, 3, 21), "Palm Sunday", "2013-03-24", "DATE"),
+    ("Retailers hope for record sales on Black Friday.", D(2013, 11, 20), "Black Friday", "2013-11-29", "DATE"),
+    # the fall as a season only where it cannot be a fall of something
+    ("The museum will reopen in the fall.", D(2013, 3, 21), "the fall", "2013-FA", "DATE"),
+])
+def test_timex3_conventions(text, dct, phrase, value, typ):
+    t = find(text, dct, phrase)
+    assert (t.value, t.type) == (value, typ)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Stocks rallied after the fall of the government.", "fall"),
+    ("Exporters gained from the fall in the yen.", "fall"),
+    ("The 6-year-old boy was rescued at sea.", "6-year-old"),
+    ("She presents the weekend edition of the show.", "weekend"),
+])
+def test_timex3_non_markables(text, word):
+    assert covering(text, D(2013, 3, 21), word) == []

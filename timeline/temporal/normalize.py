@@ -59,7 +59,7 @@ def n_date(g, m, rule, ctx):
         return None
     if g.get("year"):
         dt = cal.safe_date(_year(g["year"]), mon, d)
-        return ("DATE", cal.day(dt)) if dt else None
+        return ("DATE", _as_period(cal.day(dt), rule)) if dt else None
     wd = _int(g.get("wd"))
     years = None
     if wd:  # "Wednesday, May 7": the year whose May 7 is a Wednesday, if one is near
@@ -67,7 +67,13 @@ def n_date(g, m, rule, ctx):
                  if (x := cal.safe_date(y, mon, d)) and x.isoweekday() == wd] or None
     p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, mon, d)),
                       ctx.anchor, ctx.tense(m), years)
-    return ("DATE", p) if p else None
+    return ("DATE", _as_period(p, rule)) if p else None
+
+
+def _as_period(p, rule):
+    """`params: {period: W}`: the week (or other unit) holding the day ("the week of March 6")."""
+    unit = rule.params.get("period")
+    return cal.unit_period(unit, p.first) if unit else p
 
 
 @normaliser
@@ -231,8 +237,9 @@ def _year_from_groups(g, ctx):
     for k in ("year", "year2", "year3"):
         if g.get(k):
             return _year(g[k])
-    if g.get("rel") is not None:
-        return ctx.anchor.year + int(g["rel"])
+    for k in ("rel", "rel2"):
+        if g.get(k) is not None:
+            return ctx.anchor.year + int(g[k])
     return None
 
 
@@ -360,7 +367,8 @@ def n_relative(g, m, rule, ctx):
     if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
         return None
     if rule.params.get("rel_by_tense"):   # "over the weekend": the coming one or the last one
-        ahead = ctx.tense(m) == "future" or ctx.anchor.isoweekday() >= 6
+        ahead = (ctx.tense(m) == "future" or ctx.anchor.isoweekday() >= 6
+                 or AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()) is not None)
         rel = 0 if ahead else -1
     elif unit == "WE" and int(rel) > 0 and "coming" in m.group(0).lower():
         rel = 0 if ctx.anchor.isoweekday() <= 5 else 1   # "the coming weekend": the next one ahead
