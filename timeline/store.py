@@ -137,7 +137,7 @@ def rebuild(cls, data: dict, **nested):
     for f in dataclasses.fields(cls):
         if not f.init:
             continue
-        annotation = str(f.type)
+        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", None) or str(f.type)
         if f.name not in data:
             if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
                 continue
