@@ -438,6 +438,21 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     ("Retailers hope for record sales on Black Friday.", D(2013, 11, 20), "Black Friday", "2013-11-29", "DATE"),
     # the fall as a season only where it cannot be a fall of something
     ("The museum will reopen in the fall.", D(2013, 3, 21), "the fall", "2013-FA", "DATE"),
+    # sets keep their period: every two years is P2Y, every other week P2W
+    ("Parliamentary elections are held every two years.", D(2013, 3, 21), "every two years", "P2Y", "SET"),
+    ("The council meets every other week.", D(2013, 3, 21), "every other week", "P2W", "SET"),
+    # "the first time in years": a vague duration
+    ("Turnout was the lowest in decades.", D(2013, 3, 21), "decades", "PXE", "DURATION"),
+    ("Westinghouse is growing for the first time in years.", D(1989, 10, 26), "years", "PXY", "DURATION"),
+    # anaphora to the story's own dates
+    ("He won the title in 2008 after losing the final the year before.", D(2013, 3, 21), "the year before", "2007", "DATE"),
+    ("The index fell 1.8% on Friday and 4.5% from the previous Friday.", D(1989, 10, 30), "the previous Friday", "1989-10-20", "DATE"),
+    ("Net rose in the third quarter. In the 1988 period, it earned $4 million.", D(1989, 11, 1), "the 1988 period", "1988-Q3", "DATE"),
+    # a date right after "effective", "as soon as", "ahead of" lies ahead, whatever the verb
+    ("The bank created an office of the chairman, effective Feb. 1.", D(1989, 10, 26), "Feb. 1", "1990-02-01", "DATE"),
+    ("Castro said the group could leave as soon as Tuesday.", D(2000, 4, 3), "Tuesday", "2000-04-04", "DATE"),
+    ("Cyprus scrambled for a deal ahead of the March 25 deadline.", D(2013, 3, 21), "March 25", "2013-03-25", "DATE"),
+    ("The firm's FY2013 budget was cut.", D(2013, 3, 21), "FY2013", "2013", "DATE"),
 ])
 def test_timex3_conventions(text, dct, phrase, value, typ):
     t = find(text, dct, phrase)

@@ -36,6 +36,10 @@ class TenseReader:
                 parts.append(r"(?:" + "|".join(clitic) + r")(?![\w])")
             return "|".join(parts) or r"(?!)"
 
+        before = [regex.escape(str(w)).replace(r"\ ", r"\s+") for w in lists.get("future_just_before", [])]
+        self.just_before = regex.compile(
+            r"(?<![\w'’])(?:" + "|".join(before) + r")\s+(?:on\s+|the\s+)?$", regex.I) if before else None
+
         self.cue = regex.compile(
             rf"(?P<f>{alts(fut)})|(?P<p>{alts(past)}|(?<![\w'’-])[a-z]+ed(?![\w'’-]))", regex.I)
 
@@ -62,6 +66,8 @@ class TenseReader:
         return out
 
     def tense(self, text: str, begin: int, end: int) -> str | None:
+        if self.just_before is not None and self.just_before.search(text, max(0, begin - 30), begin):
+            return "future"   # "effective Feb. 1", "as soon as Tuesday": ahead whatever the verb
         lo = max(0, begin - 400)
         hi = min(len(text), end + 400)
         left_text = text[lo:begin]

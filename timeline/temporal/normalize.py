@@ -252,6 +252,13 @@ def n_quarter(g, m, rule, ctx):
         return "DATE", cal.relative("Q", a, -1)
     q = _int(g.get("q"))
     if not q and rule.params.get("year_if_no_quarter") and g.get("year"):
+        # "the 1988 quarter / period": the story's quarter in that year (the one it reports on)
+        ref = ctx.reference("Q")
+        if ref is not None and ref.granularity == "quarter":
+            return "DATE", cal.quarter(_year(g["year"]), int(ref.value[-1]))
+        if "quarter" in m.group(0).lower():
+            latest = cal.relative("Q", a, -1)
+            return "DATE", cal.quarter(_year(g["year"]), int(latest.value[-1]))
         return "DATE", cal.year(_year(g["year"]))
     if not q or q > 4:
         return None
@@ -299,9 +306,16 @@ def _weekday(wd, rel, ctx, m, a=None):
     return a + datetime.timedelta(days=delta)
 
 
+ANAPHORIC_REL = re.compile(r"(?i)the\s+(?:previous|preceding|prior|following)\s")
+
+
 @normaliser
 def n_weekday(g, m, rule, ctx):
-    d = _weekday(int(g["wd"]), g.get("rel"), ctx, m)
+    base = None
+    if g.get("rel") is not None and ANAPHORIC_REL.match(m.group(0)):
+        ref = ctx.reference("D")   # "the previous Friday": the one before the day the story is on
+        base = ref.first if ref is not None else None
+    d = _weekday(int(g["wd"]), g.get("rel"), ctx, m, base)
     p = cal.day(d)
     typ = rule.type
     if g.get("dp") and rule.params.get("day_part_in_value", True):
@@ -429,7 +443,7 @@ def n_offset(g, m, rule, ctx):
 def n_anaphor(g, m, rule, ctx):
     unit = g.get("unit") or rule.params.get("unit") or "D"
     if "unit" not in g:
-        unit = _unit_from_text(m.group(0).split()[-1]) or unit
+        unit = _unit_from_text(m.group(0)) or unit
     ana = g.get("ana")
     if ana is None:
         text = m.group(0).lower()
@@ -497,7 +511,11 @@ def n_set(g, m, rule, ctx):
         return "SET", cal.ref("XXXX-WXX-WE")
     if unit is None:
         return None
-    return "SET", cal.ref(duration_value(1, unit))
+    every = EVERY_N.get(str(g.get("every") or "").lower(), 1)   # "every two years": P2Y
+    return "SET", cal.ref(duration_value(every, unit))
+
+
+EVERY_N = {"other": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 
 
 _day_after_cache: dict = {}
