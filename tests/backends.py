@@ -16,6 +16,15 @@ import pytest
 from conftest import BIN, CORPUS, RULES
 
 POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
+
+
+def _seed_articles() -> int:
+    from timeline.articles import load_paths
+
+    return len(load_paths([CORPUS])[0])
+
+
+SEED = _seed_articles()  # articles of the shipped corpus: what a store holds after its first start
 BACKENDS = ["sqlite", "postgresql"]
 _reachable: dict[str, str | None] = {}
 

@@ -7,7 +7,7 @@ import shutil
 
 import icalendar
 import pytest
-from backends import database_url, module_database_url  # noqa: F401 - fixtures
+from backends import SEED, database_url, module_database_url  # noqa: F401 - fixtures
 from conftest import CORPUS, RULES
 
 from api import create_app
@@ -48,7 +48,7 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["status"] == "ok" and body["articles"] == 7 and body["events"] > 5 and body["rules_version"]
+    assert body["status"] == "ok" and body["articles"] == SEED and body["events"] > 5 and body["rules_version"]
 
 
 def test_timeline_filters_by_type_and_window(client):
@@ -185,12 +185,12 @@ def test_reads_are_cacheable_conditional_and_open_to_other_origins(client):
 
 
 def test_articles_list_and_one_article(client):
-    response = client.get("/articles?limit=5")
+    response = client.get(f"/articles?limit={SEED - 2}")
     body = response.get_json()
-    assert response.status_code == 200 and len(body["articles"]) == 5 and body["next"]
+    assert response.status_code == 200 and len(body["articles"]) == SEED - 2 and body["next"]
     rest = client.get(body["next"]).get_json()
     ids = [a["id"] for a in body["articles"] + rest["articles"]]
-    assert len(ids) == 7 == len(set(ids)) and rest["next"] is None
+    assert len(ids) == SEED == len(set(ids)) and rest["next"] is None
     assert "text" not in body["articles"][0]
     one = client.get(f"/articles/{ids[-1]}").get_json()
     assert one["id"] == ids[-1] and one["text"] and one["published"] and one["events"]
@@ -253,7 +253,7 @@ def test_writes_need_the_token(fresh):
     problem_of(fresh.post("/articles", json=PARADE, headers={"Authorization": "Bearer wrong"}), 403)
     problem_of(fresh.post("/rules/reload"), 401)
     problem_of(fresh.post("/rules/reload", headers={"Authorization": "Bearer wrong"}), 403)
-    assert fresh.get("/healthz").get_json()["articles"] == 7
+    assert fresh.get("/healthz").get_json()["articles"] == SEED
 
 
 def test_writes_are_refused_when_no_token_is_configured(database_url):  # noqa: F811
@@ -279,7 +279,7 @@ def test_bodies_that_are_not_json_too_large_or_broken(fresh):
     problem_of(fresh.post("/articles", data="[1, 2]", content_type="application/json", headers=AUTH), 400)
     huge = json.dumps({**PARADE, "text": "word " * 600_000})
     problem_of(fresh.post("/articles", data=huge, content_type="application/json", headers=AUTH), 413)
-    assert fresh.get("/healthz").get_json()["articles"] == 7
+    assert fresh.get("/healthz").get_json()["articles"] == SEED
 
 
 def test_a_restart_keeps_everything(database_url):  # noqa: F811
@@ -289,7 +289,7 @@ def test_a_restart_keeps_everything(database_url):  # noqa: F811
     second = make_app(database_url).test_client()
     assert second.get("/timeline?limit=1000").get_json() == timeline
     assert second.get(f"/articles/{article_id}").status_code == 200
-    assert second.get("/healthz").get_json()["articles"] == 8  # the corpus was not loaded twice
+    assert second.get("/healthz").get_json()["articles"] == SEED + 1  # the corpus was not loaded twice
 
 
 def test_rule_reload_classifies_the_store_again(database_url, tmp_path):  # noqa: F811

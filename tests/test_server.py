@@ -5,7 +5,7 @@ import subprocess
 import threading
 
 import icalendar
-from backends import Server, database_url  # noqa: F401 - fixture
+from backends import SEED, Server, database_url  # noqa: F401 - fixture
 from conftest import BIN
 
 TOKEN = "test-token"
@@ -34,7 +34,7 @@ def test_every_endpoint_over_http(database_url):  # noqa: F811
     with Server(database_url, token=TOKEN) as server:
         status, headers, body = server.request("GET", "/healthz")
         assert status == 200 and headers["Server"] == "timeline"  # answered by waitress, not a dev server
-        assert json.loads(body)["articles"] == 7
+        assert json.loads(body)["articles"] == SEED
 
         status, headers, body = server.request("GET", "/timeline?type=parade", headers={"Origin": "https://news.example"})
         assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
@@ -94,7 +94,7 @@ def test_a_restart_of_the_server_loses_nothing(database_url):  # noqa: F811
     with Server(database_url, flag=True) as server:  # the same store, named by --database-url this time
         assert server.request("GET", "/timeline?limit=1000")[2] == timeline
         assert server.request("GET", f"/articles/{article_id}")[0] == 200
-        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == 8
+        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == SEED + 1
 
 
 def test_concurrent_posts_all_succeed(database_url):  # noqa: F811
@@ -111,7 +111,7 @@ def test_concurrent_posts_all_succeed(database_url):  # noqa: F811
         for thread in threads:
             thread.join()
         assert sorted(answers) == [201] * 12
-        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == 19
+        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == SEED + 12
 
 
 def test_writes_refused_when_the_server_has_no_token(database_url):  # noqa: F811

@@ -5,7 +5,7 @@ import shutil
 import threading
 
 import pytest
-from backends import database_url  # noqa: F401 - fixture
+from backends import SEED, database_url  # noqa: F401 - fixture
 from conftest import CORPUS, RULES
 
 from timeline.articles import build_article
@@ -30,7 +30,7 @@ def store(database_url, classifier):  # noqa: F811
 
 
 def test_first_start_loads_the_corpus_into_the_same_timeline_as_the_pipeline(store, seed_timeline):
-    assert store.stats()["articles"] == 7
+    assert store.stats()["articles"] == SEED
     events, more, version = store.events_page(limit=1000)
     assert more is None and version == seed_timeline.rules_version
     assert sorted(e.id for e in events) == sorted(e.id for e in seed_timeline.events)
@@ -51,7 +51,7 @@ def test_a_restart_loses_nothing_and_does_not_load_the_corpus_again(database_url
     second = Store(database_url)
     second.create_schema()
     assert second.load_corpus_once([CORPUS], classifier) == []
-    assert second.stats() == before and before["articles"] == 8
+    assert second.stats() == before and before["articles"] == SEED + 1
     second.close()
 
 
@@ -64,7 +64,7 @@ def test_the_same_article_twice_changes_nothing(store, classifier):
                              classifier)
     assert (same_url.article_id, same_url.created) == (first.article_id, False)
     assert (same_text.article_id, same_text.created) == (first.article_id, False)
-    assert store.stats()["revision"] == revision and store.stats()["articles"] == 8
+    assert store.stats()["revision"] == revision and store.stats()["articles"] == SEED + 1
 
 
 def test_an_ingested_article_joins_the_event_it_reports(store, classifier):
@@ -133,7 +133,7 @@ def test_concurrent_writers_never_see_database_is_locked(store, classifier):
         thread.start()
     for thread in threads:
         thread.join()
-    assert failures == [] and store.stats()["articles"] == 15
+    assert failures == [] and store.stats()["articles"] == SEED + 8
 
 
 def test_stored_json_is_read_back_tolerantly(seed_timeline):
