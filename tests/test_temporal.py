@@ -453,6 +453,9 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     ("Castro said the group could leave as soon as Tuesday.", D(2000, 4, 3), "Tuesday", "2000-04-04", "DATE"),
     ("Cyprus scrambled for a deal ahead of the March 25 deadline.", D(2013, 3, 21), "March 25", "2013-03-25", "DATE"),
     ("The firm's FY2013 budget was cut.", D(2013, 3, 21), "FY2013", "2013", "DATE"),
+    # fractions of units
+    ("The army ruled the country for nearly half a century.", D(2013, 3, 21), "nearly half a century", "P50Y", "DURATION"),
+    ("Talks broke up after half an hour.", D(2013, 3, 21), "half an hour", "PT30M", "DURATION"),
 ])
 def test_timex3_conventions(text, dct, phrase, value, typ):
     t = find(text, dct, phrase)
@@ -464,6 +467,11 @@ def test_timex3_conventions(text, dct, phrase, value, typ):
     ("Exporters gained from the fall in the yen.", "fall"),
     ("The 6-year-old boy was rescued at sea.", "6-year-old"),
     ("She presents the weekend edition of the show.", "weekend"),
+    # a newspaper called a daily, a programme called 60 Minutes are names, not times
+    ("The Greek daily Kathimerini reported the deal.", "daily"),
+    ("The Communist Party daily Granma printed the letter.", "daily"),
+    ("Italy's Corriere della Sera daily said the pope would travel.", "daily"),
+    ("He told CBS's 60 Minutes that he was angry.", "Minutes"),
 ])
 def test_timex3_non_markables(text, word):
     assert covering(text, D(2013, 3, 21), word) == []

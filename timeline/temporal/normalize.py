@@ -468,12 +468,13 @@ def duration_value(n, unit):
         return f"P{t}X{letter}"
     n = float(n) * factor
     if n != int(n):
+        whole = lambda x, letter: f"{int(x)}{letter}" if int(x) else ""   # "half an hour": PT30M
         if unit == "H":
-            return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
+            return f"PT{whole(n, 'H')}{int(round((n - int(n)) * 60))}M"
         if unit == "Y":
-            return f"P{int(n)}Y{int(round((n - int(n)) * 12))}M"
+            return f"P{whole(n, 'Y')}{int(round((n - int(n)) * 12))}M"
         if unit == "MIN":
-            return f"PT{int(n)}M{int(round((n - int(n)) * 60))}S"
+            return f"PT{whole(n, 'M')}{int(round((n - int(n)) * 60))}S"
         return f"P{t}{n:g}{letter}"
     return f"P{t}{int(n)}{letter}"
 
