@@ -475,3 +475,25 @@ def test_timex3_conventions(text, dct, phrase, value, typ):
 ])
 def test_timex3_non_markables(text, word):
     assert covering(text, D(2013, 3, 21), word) == []
+
+
+# ------------------------------------------------------------------ bare weekdays: the tense of their clause
+@pytest.mark.parametrize("text, phrase, value", [
+    # past reporting: the most recent such day, or the DCT itself when it is that weekday
+    ("The pope celebrated Mass on Sunday.", "Sunday", "2013-03-17"),
+    ("Cypriot lawmakers rejected the levy on Tuesday.", "Tuesday", "2013-03-19"),
+    ("The company reported earnings Thursday.", "Thursday", "2013-03-21"),
+    ("Banks, which have been shut since Saturday, reopen Tuesday.", "Saturday", "2013-03-16"),
+    # future and scheduled present: the next one
+    ("Banks, which have been shut since Saturday, reopen Tuesday.", "Tuesday", "2013-03-26"),
+    ("Parliament votes on Friday on the bailout.", "Friday", "2013-03-22"),
+    ('"We will meet again on Monday," the minister said on Wednesday.', "Monday", "2013-03-25"),
+    ('"We will meet again on Monday," the minister said on Wednesday.', "Wednesday", "2013-03-20"),
+    ("Cyprus has until Monday to find the money.", "Monday", "2013-03-25"),
+    # a weekday that opens a noun phrase takes the verb of that phrase
+    ("The finance minister said Friday's vote would be delayed.", "Friday", "2013-03-22"),
+    ("Tuesday's vote was a blow to the government.", "Tuesday", "2013-03-19"),
+    ("Exiles vowed to fight Wednesday's ruling by the immigration service.", "Wednesday", "2013-03-20"),
+])
+def test_weekday_takes_the_tense_of_its_clause(text, phrase, value):
+    assert find(text, D(2013, 3, 21), phrase).value == value   # DCT: Thursday 21 March 2013

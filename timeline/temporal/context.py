@@ -65,7 +65,9 @@ class TenseReader:
             out.append((m.start(), kind, m.end()))
         return out
 
-    def tense(self, text: str, begin: int, end: int) -> str | None:
+    def tense(self, text: str, begin: int, end: int, right_first: bool = False) -> str | None:
+        """`right_first`: the expression opens a noun phrase ("Friday's vote would be delayed"):
+        only the verb after it in its clause counts (None when there is none)."""
         if self.just_before is not None and self.just_before.search(text, max(0, begin - 30), begin):
             return "future"   # "effective Feb. 1", "as soon as Tuesday": ahead whatever the verb
         lo = max(0, begin - 400)
@@ -81,9 +83,11 @@ class TenseReader:
         m = CLAUSE_BREAK.search(right)
         c_right = right[:m.start()] if m else right
         lc = self._cues(c_left[-WINDOW:])
+        rc = self._cues(c_right[:WINDOW])
+        if right_first:   # a determiner: the verb of its own noun phrase only, else the caller's default
+            return rc[0][1] if rc else None
         if lc:
             return lc[-1][1]
-        rc = self._cues(c_right[:WINDOW])
         if rc:
             return rc[0][1]
         sl = left[-200:]

@@ -15,6 +15,7 @@ from . import calendar as cal
 from .calendar import Period
 
 NORMALISERS = {}
+UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:on\s+)?$", re.I)
 AHEAD_OF = re.compile(r"\b(?:ahead\s+of|until|till|awaiting)\s+(?:the\s+)?$", re.I)
 SUPERLATIVE = re.compile(r"\b(?:first|last|only|highest|lowest|biggest|largest|smallest|best|worst|most|"
                          r"least|fastest|slowest|strongest|weakest|\w+est)\b[^.;]*$", re.I)
@@ -291,8 +292,14 @@ def _weekday(wd, rel, ctx, m, a=None):
             return a
         t = ctx.tense(m)
         if ctx.text.startswith(("'s", "’s"), m.end()):
-            # "Tuesday's declaration" has happened; "ahead of Sunday's vote" has not
-            t = "future" if AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()) else "past"
+            # "ahead of Sunday's vote" has not happened; "Friday's vote would be delayed" neither
+            # (the verb after the noun phrase governs); else "Tuesday's declaration" has
+            if AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()):
+                t = "future"
+            else:
+                t = ctx.tense(m, right_first=True) or "past"
+        elif t is None and UNTIL.search(ctx.text, max(0, m.start() - 12), m.start()):
+            t = "future"   # "Cyprus has until Monday to find the money"
         if t == "past":
             return back
         if t == "future":
