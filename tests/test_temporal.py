@@ -429,6 +429,7 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     # halves and quarters of a relative year
     ("The economy contracted in the second half of last year.", D(2013, 3, 21), "the second half of last year", "2012-H2", "DATE"),
     ("Output fell in the fourth quarter of last year.", D(2013, 3, 21), "the fourth quarter of last year", "2012-Q4", "DATE"),
+    ("Results for the first half of fiscal 2013 are due next month.", D(2013, 3, 22), "the first half of fiscal 2013", "2013-H1", "DATE"),
     # a week named by one of its days
     ("The case could be heard the week of March 6.", D(2000, 2, 24), "the week of March 6", "2000-W10", "DATE"),
     # adjective durations, also before a name
@@ -490,6 +491,7 @@ def test_timex3_non_markables(text, word):
     ('"We will meet again on Monday," the minister said on Wednesday.', "Monday", "2013-03-25"),
     ('"We will meet again on Monday," the minister said on Wednesday.', "Wednesday", "2013-03-20"),
     ("Cyprus has until Monday to find the money.", "Monday", "2013-03-25"),
+    ("The ECB will cut off funding to the banks unless a deal is reached by Monday.", "Monday", "2013-03-25"),
     # a weekday that opens a noun phrase takes the verb of that phrase
     ("The finance minister said Friday's vote would be delayed.", "Friday", "2013-03-22"),
     ("Tuesday's vote was a blow to the government.", "Tuesday", "2013-03-19"),

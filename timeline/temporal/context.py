@@ -10,6 +10,7 @@ CLAUSE_BREAK = regex.compile(r';|\s[—–]\s|—|,\s+(?:and|but|while|when|wher
 WINDOW = 90
 ADJ_BEFORE = {"a", "an", "the", "still", "very", "its", "their", "his", "her", "our", "more", "most",
               "less", "newly", "recently", "previously", "already", "well", "so-called", "long"}
+PASSIVE_PRESENT = {"is", "are", "be", "being", "gets", "get"}
 NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
 
 
@@ -58,6 +59,8 @@ class TenseReader:
                 before = s[max(0, m.start() - 12):m.start()].lower().split()
                 if before and before[-1] in ADJ_BEFORE:
                     continue  # "a still unspecified date": an adjective, not a verb
+                if before and before[-1] in PASSIVE_PRESENT:
+                    continue  # "unless a deal is reached by Monday": a present passive
                 if m.group("p").lower() in self.future_in_past and self.to_verb.match(s, m.end()):
                     kind = "future"  # "agreed to acquire", "decided to leave": still ahead
             if kind == "past" and out and out[-1][1] == "future" and m.start() - out[-1][2] <= 12:
@@ -65,9 +68,10 @@ class TenseReader:
             out.append((m.start(), kind, m.end()))
         return out
 
-    def tense(self, text: str, begin: int, end: int, right_first: bool = False) -> str | None:
-        """`right_first`: the expression opens a noun phrase ("Friday's vote would be delayed"):
-        only the verb after it in its clause counts (None when there is none)."""
+    def tense(self, text: str, begin: int, end: int, mode: str = "sentence") -> str | None:
+        """The nearest cue in the clause (left first), else in the sentence.  `mode="phrase"`: the
+        expression opens a noun phrase ("Friday's vote would be delayed"), only the verb after it
+        in its clause counts; `mode="clause"`: the clause only.  None when nothing counts."""
         if self.just_before is not None and self.just_before.search(text, max(0, begin - 30), begin):
             return "future"   # "effective Feb. 1", "as soon as Tuesday": ahead whatever the verb
         lo = max(0, begin - 400)
@@ -84,12 +88,14 @@ class TenseReader:
         c_right = right[:m.start()] if m else right
         lc = self._cues(c_left[-WINDOW:])
         rc = self._cues(c_right[:WINDOW])
-        if right_first:   # a determiner: the verb of its own noun phrase only, else the caller's default
+        if mode == "phrase":
             return rc[0][1] if rc else None
         if lc:
             return lc[-1][1]
         if rc:
             return rc[0][1]
+        if mode == "clause":
+            return None
         sl = left[-200:]
         lc = self._cues(sl)
         rc = self._cues(right[:200])

@@ -15,7 +15,7 @@ from . import calendar as cal
 from .calendar import Period
 
 NORMALISERS = {}
-UNTIL = re.compile(r"\b(?:until|till|by)\s+(?:on\s+)?$", re.I)
+UNTIL = re.compile(r"\b(?:until|till|by|before)\s+(?:on\s+|an?\s+|the\s+)?$", re.I)
 AHEAD_OF = re.compile(r"\b(?:ahead\s+of|until|till|awaiting)\s+(?:the\s+)?$", re.I)
 SUPERLATIVE = re.compile(r"\b(?:first|last|only|highest|lowest|biggest|largest|smallest|best|worst|most|"
                          r"least|fastest|slowest|strongest|weakest|\w+est)\b[^.;]*$", re.I)
@@ -297,9 +297,11 @@ def _weekday(wd, rel, ctx, m, a=None):
             if AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()):
                 t = "future"
             else:
-                t = ctx.tense(m, right_first=True) or "past"
-        elif t is None and UNTIL.search(ctx.text, max(0, m.start() - 12), m.start()):
-            t = "future"   # "Cyprus has until Monday to find the money"
+                t = ctx.tense(m, "phrase") or "past"
+        elif UNTIL.search(ctx.text, max(0, m.start() - 16), m.start()):
+            # "Cyprus has until Monday to find the money", "unless a deal is reached by Monday":
+            # ahead, unless the sentence is past ("had filed the reports by Wednesday")
+            t = t or "future"
         if t == "past":
             return back
         if t == "future":

@@ -62,12 +62,12 @@ class Context:
         self.refs.append(p)
         del self.refs[:-8]
 
-    def tense(self, m, right_first: bool = False) -> str | None:
+    def tense(self, m, mode: str = "sentence") -> str | None:
         if self.forced_tense:
             return self.forced_tense
-        key = (m.start(), m.end(), right_first)
+        key = (m.start(), m.end(), mode)
         if key not in self._tense_cache:
-            self._tense_cache[key] = self.reader.tense(self.text, m.start(), m.end(), right_first)
+            self._tense_cache[key] = self.reader.tense(self.text, m.start(), m.end(), mode)
         return self._tense_cache[key]
 
 
