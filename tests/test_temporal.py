@@ -445,6 +445,8 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     # "the first time in years": a vague duration
     ("Turnout was the lowest in decades.", D(2013, 3, 21), "decades", "PXE", "DURATION"),
     ("Westinghouse is growing for the first time in years.", D(1989, 10, 26), "years", "PXY", "DURATION"),
+    # an adjectival "the weekend" takes the verb of its own phrase
+    ("Bessent said on Fox News on Tuesday that the weekend talks “will be about de-escalation.”", D(2025, 5, 8), "the weekend", "2025-W19-WE", "DATE"),
     # anaphora to the story's own dates
     ("He won the title in 2008 after losing the final the year before.", D(2013, 3, 21), "the year before", "2007", "DATE"),
     ("The index fell 1.8% on Friday and 4.5% from the previous Friday.", D(1989, 10, 30), "the previous Friday", "1989-10-20", "DATE"),
@@ -473,6 +475,7 @@ def test_timex3_conventions(text, dct, phrase, value, typ):
     ("The Communist Party daily Granma printed the letter.", "daily"),
     ("Italy's Corriere della Sera daily said the pope would travel.", "daily"),
     ("He told CBS's 60 Minutes that he was angry.", "Minutes"),
+    ("Trump said the first trade deals could come in days.", "days"),
 ])
 def test_timex3_non_markables(text, word):
     assert covering(text, D(2013, 3, 21), word) == []

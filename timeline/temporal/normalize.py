@@ -15,6 +15,7 @@ from . import calendar as cal
 from .calendar import Period
 
 NORMALISERS = {}
+NOUN_AFTER = re.compile(r"\s+[a-z]")
 UNTIL = re.compile(r"\b(?:until|till|by|before)\s+(?:on\s+|an?\s+|the\s+)?$", re.I)
 AHEAD_OF = re.compile(r"\b(?:ahead\s+of|until|till|awaiting)\s+(?:the\s+)?$", re.I)
 SUPERLATIVE = re.compile(r"\b(?:first|last|only|highest|lowest|biggest|largest|smallest|best|worst|most|"
@@ -390,7 +391,10 @@ def n_relative(g, m, rule, ctx):
     if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
         return None
     if rule.params.get("rel_by_tense"):   # "over the weekend": the coming one or the last one
-        ahead = (ctx.tense(m) == "future" or ctx.anchor.isoweekday() >= 6
+        t = None
+        if NOUN_AFTER.match(ctx.text, m.end()):   # "the weekend talks will be ...": the phrase's verb
+            t = ctx.tense(m, "phrase")
+        ahead = ((t or ctx.tense(m)) == "future" or ctx.anchor.isoweekday() >= 6
                  or AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()) is not None)
         rel = 0 if ahead else -1
     elif unit == "WE" and int(rel) > 0 and "coming" in m.group(0).lower():
