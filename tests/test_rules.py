@@ -123,7 +123,7 @@ def test_classification_names_rule_and_version(classifier):
     article = Article(id="a", title="t", published=dt.date(2025, 5, 8),
                       body="On Friday Chinese and Russian troops will march together through Red Square.")
     (mention,) = classifier.mentions(article)
-    assert (mention.type, mention.rule, mention.rules_version) == ("parade", "parade.troops-march", classifier.version)
+    assert (mention.type, mention.rule, mention.rules_version) == ("parade", "parade.troops-march", classifier.rules_version)
     assert (mention.start, mention.end) == (dt.date(2025, 5, 9), dt.date(2025, 5, 9))
     assert mention.status == "announced" and mention.place == "Red Square"
 
@@ -164,7 +164,7 @@ def test_live_rules_pick_up_a_change_and_keep_the_last_good_set_on_a_broken_one(
         assert live.reload() is False
     assert live.get() is second  # still serving the last good rules
     assert live.last_errors and str(live.last_errors[0]).startswith(f"{path}:")
-    assert "keeping version " + second.version in caplog.text
+    assert "keeping version " + second.rules_version in caplog.text
 
 
 def test_rules_diff_shows_what_an_edit_does(tmp_path):

@@ -113,8 +113,8 @@ def test_changed_rules_classify_every_article_again_and_switch_the_events(store,
     assert edited.version != classifier.version
     assert store.sync_rules(edited) is True
     events, _, version = store.events_page(limit=1000)
-    assert version == edited.version
-    assert all(s.rules_version == edited.version for e in events for s in e.sources)
+    assert version == edited.rules_version
+    assert all(s.rules_version == edited.rules_version for e in events for s in e.sources)
     assert any(e.label.startswith("Edited march through") for e in events) or not relabelled
     assert store.sync_rules(edited) is False
 
@@ -170,4 +170,4 @@ def test_readers_see_the_old_or_the_new_rules_never_a_mix(store, tmp_path, class
         done.set()
         reader.join()
     events, _, version = store.events_page(limit=1000)
-    assert mixed == [] and version == edited.version and seen <= {classifier.version, edited.version}
+    assert mixed == [] and version == edited.rules_version and seen <= {classifier.rules_version, edited.rules_version}

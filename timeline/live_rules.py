@@ -55,16 +55,16 @@ class LiveRules:
             except RulebookInvalid as exc:
                 self.last_errors = exc.errors
                 for error in exc.errors:
-                    log.error("rule files refused, keeping version %s: %s", self._classifier.version, error)
+                    log.error("rule files refused, keeping version %s: %s", self._classifier.rules_version, error)
                 return False
             self.last_errors = []
             if classifier is self._classifier:
                 return False
             self._classifier = classifier
             self.loaded_at = dt.datetime.now(dt.timezone.utc)
-            log.info("rule files version %s loaded", classifier.version)
+            log.info("rule files version %s loaded", classifier.rules_version)
             return True
 
     @property
     def version(self) -> str:
-        return self._classifier.version
+        return self._classifier.rules_version

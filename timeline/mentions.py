@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import string
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from .articles import Article
 from .engine import RuleEngine
@@ -14,6 +17,17 @@ from .sentences import Sentence, split_sentences
 from .temporal import Timex, tag
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """A hash of the code and grammar files that turn articles into mentions."""
+    digest = hashlib.sha256()
+    for path in sorted([*PACKAGE_DIR.glob("*.py"), *PACKAGE_DIR.glob("temporal/*.py"),
+                        *PACKAGE_DIR.glob("temporal/*.yaml")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,15 @@ class Classifier:
         self.rules = {rule.id: rule for rule in rulebook.rules}
 
     @property
-    def version(self) -> str:
+    def rules_version(self) -> str:
+        """The hash of the rule files: what every classification records."""
         return self.rulebook.version
+
+    @property
+    def version(self) -> str:
+        """The rules plus the analysis code and grammar that read the articles: stored mentions made
+        under another version are stale (a new tagger changes dates even when the rules did not)."""
+        return f"{self.rulebook.version}.{analysis_fingerprint()}"
 
     def classify_sentence(self, reading: Reading) -> list[tuple[EventType, Rule, object, bool]]:
         """Every event type the sentence is a mention of: (type, winning rule, trigger hit, dated).
@@ -139,7 +160,7 @@ class Classifier:
             "Trigger": hit.text[:1].upper() + hit.text[1:].lower(),
         })
         return Mention(
-            type=event_type.name, rule=rule.id, rules_version=self.version, status=status, label=label,
+            type=event_type.name, rule=rule.id, rules_version=self.rules_version, status=status, label=label,
             trigger=hit.text, article=article.id, title=article.title, published=article.published,
             sentence=sentence.text, sentence_begin=sentence.begin, sentence_end=sentence.end,
             date_text=date.text if date else None,

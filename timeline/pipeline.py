@@ -42,7 +42,7 @@ def build_timeline(articles: Iterable[Article | ArticleError], classifier: Class
         count += 1
         mentions.extend(classifier.mentions(article))
     events, undated = merge(mentions)
-    return Timeline(events, undated, classifier.version, count, errors)
+    return Timeline(events, undated, classifier.rules_version, count, errors)
 
 
 def timeline_from_paths(paths, rules_dir=None) -> Timeline:

@@ -291,7 +291,7 @@ class Store:
                 elif self._add_article(conn, item, classifier):
                     added += 1
             if added:
-                recompute_events(conn, classifier.version)
+                recompute_events(conn, classifier.rules_version)
                 self._bump_revision(conn)
             self._set_meta(conn, "corpus_loaded_at", dt.datetime.now(dt.timezone.utc).isoformat())
             log.info("corpus loaded: %d articles, %d refused", added, len(errors))
@@ -305,7 +305,7 @@ class Store:
                 return Ingested(existing, False, [])
             self._sync(conn, classifier)
             self._add_article(conn, article, classifier)
-            all_events = recompute_events(conn, classifier.version)
+            all_events = recompute_events(conn, classifier.rules_version)
             self._bump_revision(conn)
         produced = [e for e in all_events if any(s.article == article.id for s in e.sources)]
         return Ingested(article.id, True, produced)
@@ -318,7 +318,8 @@ class Store:
             return self._sync(conn, classifier)
 
     def _sync(self, conn: Connection, classifier: Classifier) -> bool:
-        stored = self._get_meta(conn, "rules_version")
+        # "analysis_version" (rules + analysis code) decides staleness; "rules_version" is what users see.
+        stored = self._get_meta(conn, "analysis_version")
         if stored == classifier.version:
             self._rules_version = stored
             return False
@@ -327,9 +328,10 @@ class Store:
         for row in conn.execute(select(articles).order_by(articles.c.published, articles.c.id)).mappings():
             self._add_mentions(conn, _article_from_row(row), classifier)
             count += 1
-        self._set_meta(conn, "rules_version", classifier.version)
+        self._set_meta(conn, "analysis_version", classifier.version)
+        self._set_meta(conn, "rules_version", classifier.rules_version)
         if count or stored is not None:
-            recompute_events(conn, classifier.version)
+            recompute_events(conn, classifier.rules_version)
             self._bump_revision(conn)
             log.info("rules %s -> %s: %d articles classified again", stored, classifier.version, count)
         self._rules_version = classifier.version
