@@ -459,6 +459,12 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     # fractions of units
     ("The army ruled the country for nearly half a century.", D(2013, 3, 21), "nearly half a century", "P50Y", "DURATION"),
     ("Talks broke up after half an hour.", D(2013, 3, 21), "half an hour", "PT30M", "DURATION"),
+    # British usage: fortnights, 24-hour clock times
+    ("The talks collapsed a fortnight ago.", D(2013, 3, 21), "a fortnight ago", "2013-W10", "DATE"),
+    ("The trial will last a fortnight.", D(2013, 3, 21), "a fortnight", "P2W", "DURATION"),
+    ("The body was found at about 07:00 on Sunday.", D(2013, 3, 19), "07:00", "2013-03-17T07:00", "TIME"),
+    # "last" as a verb is not "the last N units"
+    ("The trial is expected to last three weeks.", D(2013, 3, 21), "three weeks", "P3W", "DURATION"),
 ])
 def test_timex3_conventions(text, dct, phrase, value, typ):
     t = find(text, dct, phrase)

@@ -433,6 +433,8 @@ def n_offset(g, m, rule, ctx):
     if n == "X":
         return "DATE", cal.ref("PAST_REF" if direction < 0 else "FUTURE_REF")
     n = int(float(n))
+    if unit == "FN":            # a fortnight: two weeks
+        unit, n = "W", 2 * n
     if rule.params.get("only_ahead") and (ctx.tense(m) == "past" or SUPERLATIVE.search(
             ctx.text, max(0, m.start() - 80), m.start())):
         return "DURATION", cal.ref(duration_value(n, unit))   # "first loss in 20 years"
@@ -471,7 +473,7 @@ def n_anaphor(g, m, rule, ctx):
 # ------------------------------------------------------------------ durations and sets
 DURATION_UNIT = {"D": ("", "D", 1), "W": ("", "W", 1), "M": ("", "M", 1), "Q": ("", "M", 3),
                  "Y": ("", "Y", 1), "E": ("", "Y", 10), "C": ("", "Y", 100), "H": ("T", "H", 1),
-                 "MIN": ("T", "M", 1), "WE": ("", "D", 2)}
+                 "MIN": ("T", "M", 1), "WE": ("", "D", 2), "FN": ("", "W", 2)}
 
 
 def duration_value(n, unit):
