@@ -36,8 +36,10 @@ def test_summits_and_tariff_moves_with_their_dates(seed_timeline):
 def test_putins_2024_visit_is_one_event_with_its_date_conflict(seed_timeline):
     (visit,) = [e for e in seed_timeline.events if e.type == "summit" and e.start == D(2024, 5, 16)]
     assert visit.end == D(2024, 5, 17)
-    assert {s.article for s in visit.sources} >= {
-        "2024-05-15-rferl-putin-to-visit-china", "2024-05-07-china-russia-report-putin-visiting-china"}
+    assert {s.article for s in visit.sources} == {
+        "2024-05-15-rferl-putin-to-visit-china", "2024-05-07-china-russia-report-putin-visiting-china",
+        # "...Putin's upcoming visit to China. [...] it would take place May 15-16.": dated by the next sentence
+        "2024-05-10-rferl-xi-european-tour"}
     claims = {(c["start"], c["end"]) for c in visit.conflicts}
     assert claims == {(D(2024, 5, 15), D(2024, 5, 16)), (D(2024, 5, 16), D(2024, 5, 17))}
 
@@ -77,3 +79,14 @@ def test_mentions_without_a_resolvable_date_are_kept_apart(classifier):
     events, undated = merge(classifier.mentions(article))
     assert [(e.type, e.start) for e in events] == [("parade", D(2025, 6, 6))]
     assert [(m.type, m.rule, m.start) for m in undated] == [("summit", "summit.trade-talks", None)]
+
+
+def test_a_following_sentence_can_date_an_event(classifier):
+    from timeline.articles import Article
+
+    body = ("Attention will turn to Russian President Vladimir Putin's upcoming visit to China.\n"
+            "The dates have not yet been confirmed, but Kremlin sources say it would take place May 15-16.\n"
+            "It will take place in a tense climate, analysts said on Monday.\n")
+    mentions = classifier.mentions(Article(id="c", title="t", published=D(2024, 5, 10), body=body))
+    dated = [(m.type, m.start, m.end, m.date_text) for m in mentions if m.start]
+    assert dated == [("summit", D(2024, 5, 15), D(2024, 5, 16), "May 15-16")]

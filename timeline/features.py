@@ -103,6 +103,8 @@ class SentenceReader:
         self.reporting = WordMatcher(lexicon.reporting_verbs, lexicon.irregular_verbs)
         self.negation = WordMatcher(lexicon.negations, lexicon.irregular_verbs)
         self.hedges = WordMatcher(lexicon.hedges, lexicon.irregular_verbs)
+        self.continuations = WordMatcher(lexicon.continuations, lexicon.irregular_verbs)
+        self.anaphors = WordMatcher(lexicon.anaphors, lexicon.irregular_verbs)
         irregular = lexicon.irregular_verbs
         self.rule_matchers: dict[str, tuple] = {}
         for event_type in types:
@@ -323,6 +325,15 @@ class SentenceReader:
         after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"
         near = after[0] if after else self.nearest(hits, hit)
         return _norm(near.text) if near else None
+
+    def continuation(self, reading: Reading) -> Hit | None:
+        """'it would take place', 'the visit is scheduled for': a phrase that dates an event named
+        just before; the anaphor must come first, in the same clause."""
+        for cue in self.continuations.finditer(reading.tokens):
+            begin, _ = self.clause(reading, cue)
+            if any(begin <= a.begin < cue.begin for a in self.anaphors.finditer(reading.folded[:cue.begin])):
+                return cue
+        return None
 
     def status(self, type_name: str, reading: Reading, hit: Hit) -> str | None:
         """The first status whose words appear in the trigger's clause."""

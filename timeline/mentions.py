@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -105,6 +105,7 @@ class Classifier:
         if timexes is None:
             timexes = tag(body, article.published)
         result: list[Mention] = []
+        previous: list[Mention] = []  # the undated mentions of the sentence just read
         position = 0
         for sentence in split_sentences(body):
             # timexes are sorted: walk them alongside the sentences
@@ -118,9 +119,35 @@ class Classifier:
                     inside.append(_shift(t, -sentence.begin))
                 index += 1
             reading = self.reader.read(sentence.text, inside)
-            for event_type, rule, hit, dated in self.classify_sentence(reading):
-                result.append(self._mention(article, sentence, reading, event_type, rule, hit, dated))
+            found = [self._mention(article, sentence, reading, event_type, rule, hit, dated)
+                     for event_type, rule, hit, dated in self.classify_sentence(reading)]
+            if not found and previous:
+                found = self._continuation(article, sentence, reading, previous)
+            result.extend(found)
+            previous = [m for m in found if m.start is None] if found else []
         return result
+
+    def _continuation(self, article, sentence: Sentence, reading: Reading, previous: list[Mention]) -> list[Mention]:
+        """'...Putin's upcoming visit to China. ... it would take place May 15-16.': a sentence that
+        refers back ("it", "the visit") to an event left undated just before, and says when it happens,
+        dates that event."""
+        cue = self.reader.continuation(reading)
+        if cue is None or not reading.event_dates:
+            return []
+        date = min(reading.event_dates, key=lambda t: self.reader.distance(reading, cue, t))
+        if self.reader.distance(reading, cue, date) > 6:
+            return []
+        antecedent = previous[-1]
+        start, end = date.first, date.last
+        event_type = next(t for t in self.rulebook.types if t.name == antecedent.type)
+        status = antecedent.status
+        if status == event_type.future_status and end < article.published:
+            status = event_type.default_status
+        return [replace(
+            antecedent, sentence=sentence.text, sentence_begin=sentence.begin, sentence_end=sentence.end,
+            trigger=cue.text, date_text=date.text, date_begin=date.begin + sentence.begin,
+            date_end=date.end + sentence.begin, start=start, end=end, granularity=date.granularity, status=status,
+        )]
 
     def _event_date(self, reading: Reading, hit, rule: Rule) -> Timex | None:
         """The most precise date within the rule's reach of the trigger; the nearest among equals.
@@ -180,8 +207,6 @@ def _precision(timex: Timex) -> int:
 
 
 def _shift(timex: Timex, delta: int) -> Timex:
-    from dataclasses import replace
-
     return replace(timex, begin=timex.begin + delta, end=timex.end + delta)
 
 

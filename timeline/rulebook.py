@@ -209,6 +209,8 @@ class LanguageSchema(Schema):
     reporting_verbs = WordList(load_default=list)
     negations = WordList(load_default=list)
     hedges = WordList(load_default=list)
+    continuations = WordList(load_default=list)
+    anaphors = WordList(load_default=list)
     irregular_verbs = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=dict)
 
 
@@ -266,6 +268,8 @@ class Lexicon:
     reporting_verbs: list[str]
     negations: list[str]
     hedges: list[str]
+    continuations: list[str]
+    anaphors: list[str]
     irregular_verbs: dict[str, list[str]]
     matchers: dict = field(default_factory=dict, repr=False)
 
@@ -389,7 +393,8 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         countries={k: list(v) for k, v in actors["countries"].items()},
         groups=list(actors["groups"]), places=list(actors["places"]), ignore=list(actors["ignore"]),
         reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
-        hedges=list(language["hedges"]),
+        hedges=list(language["hedges"]), continuations=list(language["continuations"]),
+        anaphors=list(language["anaphors"]),
         irregular_verbs={k.lower(): list(v) for k, v in language["irregular_verbs"].items()},
     )
     return Rulebook(str(folder), digest.hexdigest()[:12], tuple(types), lexicon)
