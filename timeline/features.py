@@ -168,6 +168,8 @@ class SentenceReader:
             # "Prime Minister Shigeru Ishiba": a capitalised name after a title is a person,
             # even when the editors' lists do not know them yet
             named = TITLED_NAME.match(folded, hit.end)
+            if named and any(b < named.end(1) and named.start(1) < e for b, e in covered):
+                named = None  # "police leaders Friday": a date, not a name
             if named and named.group(1).split()[0] not in NOT_NAMES and _norm(named.group(1)) not in self.country_of:
                 name = named.group(1)
                 spans.append((named.start(1), named.end(1), name))
