@@ -451,6 +451,10 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     ("He won the title in 2008 after losing the final the year before.", D(2013, 3, 21), "the year before", "2007", "DATE"),
     ("The index fell 1.8% on Friday and 4.5% from the previous Friday.", D(1989, 10, 30), "the previous Friday", "1989-10-20", "DATE"),
     ("Net rose in the third quarter. In the 1988 period, it earned $4 million.", D(1989, 11, 1), "the 1988 period", "1988-Q3", "DATE"),
+    ("The bomb exploded on March 5. That morning, police had received a warning.", D(2013, 3, 21), "That morning", "2013-03-05", "DATE"),
+    ("The vote was held on March 17. The night before, protesters gathered.", D(2013, 3, 21), "The night before", "2013-03-16", "DATE"),
+    # a clock time takes the date that follows it
+    ("The summit ends at 10 a.m. on March 25.", D(2013, 3, 21), "10 a.m.", "2013-03-25T10:00", "TIME"),
     # a date right after "effective", "as soon as", "ahead of" lies ahead, whatever the verb
     ("The bank created an office of the chairman, effective Feb. 1.", D(1989, 10, 26), "Feb. 1", "1990-02-01", "DATE"),
     ("Castro said the group could leave as soon as Tuesday.", D(2000, 4, 3), "Tuesday", "2000-04-04", "DATE"),

@@ -61,7 +61,7 @@ def n_date(g, m, rule, ctx):
         return None
     if g.get("year"):
         dt = cal.safe_date(_year(g["year"]), mon, d)
-        return ("DATE", _as_period(cal.day(dt), rule)) if dt else None
+        return _with_day_part("DATE", _as_period(cal.day(dt), rule), g.get("dp")) if dt else None
     wd = _int(g.get("wd"))
     years = None
     if wd:  # "Wednesday, May 7": the year whose May 7 is a Wednesday, if one is near
@@ -69,13 +69,20 @@ def n_date(g, m, rule, ctx):
                  if (x := cal.safe_date(y, mon, d)) and x.isoweekday() == wd] or None
     p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, mon, d)),
                       ctx.anchor, ctx.tense(m), years)
-    return ("DATE", _as_period(p, rule)) if p else None
+    return _with_day_part("DATE", _as_period(p, rule), g.get("dp")) if p else None
 
 
 def _as_period(p, rule):
     """`params: {period: W}`: the week (or other unit) holding the day ("the week of March 6")."""
     unit = rule.params.get("period")
     return cal.unit_period(unit, p.first) if unit else p
+
+
+def _with_day_part(typ, p, dp):
+    """"the morning of March 5", "that night": the day's part of day, a TIME (TIMEX3 TMO ...)."""
+    if not dp or p is None or p.granularity != "day":
+        return typ, p
+    return "TIME", Period(f"{p.first.isoformat()}T{dp}", "day", p.first, p.first)
 
 
 @normaliser
@@ -467,6 +474,8 @@ def n_anaphor(g, m, rule, ctx):
     base = ref.first if ref is not None and ref.first else ctx.anchor
     if unit not in ("D", "W", "WE", "M", "Q", "Y", "E", "C"):
         return None
+    # "that night", "the next morning": the day (TimeBank leaves the part of day out of an
+    # anaphoric day's value, and "the night of Oct. 23" is tagged "Oct. 23")
     return "DATE", cal.relative(unit, base, int(ana))
 
 
@@ -541,7 +550,9 @@ def _day_after(grammar):
     rx = _day_after_cache.get(id(grammar))
     if rx is None:
         rx = _day_after_cache[id(grammar)] = re.compile(
-            r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:on\s+)?(?P<wd>" + grammar.pieces["weekday"].regex + ")")
+            r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:on\s+)?(?:(?P<wd>" + grammar.pieces["weekday"].regex
+            + r")|(?P<mon>" + grammar.pieces["month"].regex + r")\s+(?P<day>" + grammar.pieces["day_num"].regex
+            + r"))")
     return rx
 
 
@@ -569,8 +580,13 @@ def n_time(g, m, rule, ctx):
         d = ctx.anchor + datetime.timedelta(days=int(dd))
     else:
         after = _day_after(ctx.grammar).match(ctx.text, m.end())
-        if after:   # "at 1:30 pm (1730 GMT) on Wednesday"
+        if after and after.group("wd"):   # "at 1:30 pm (1730 GMT) on Wednesday"
             d = _weekday(int(ctx.grammar.pieces["weekday"].value(after.group("wd"))), None, ctx, m)
+        elif after:                       # "at 10 a.m. on March 25"
+            mon, day = int(ctx.grammar.pieces["month"].value(after.group("mon"))), _int(after.group("day"))
+            p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, mon, day)),
+                              ctx.anchor, ctx.tense(m))
+            d = p.first if p else ctx.anchor
         else:       # a bare clock time belongs to the day the story is talking about
             ref = ctx.reference("D")
             d = ref.first if ref is not None else ctx.anchor
