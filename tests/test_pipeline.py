@@ -90,3 +90,19 @@ def test_a_following_sentence_can_date_an_event(classifier):
     mentions = classifier.mentions(Article(id="c", title="t", published=D(2024, 5, 10), body=body))
     dated = [(m.type, m.start, m.end, m.date_text) for m in mentions if m.start]
     assert dated == [("summit", D(2024, 5, 15), D(2024, 5, 16), "May 15-16")]
+
+
+def test_no_real_event_appears_twice(seed_timeline):
+    """Two events of one type whose dates overlap must not share a participant or a place: they would
+    be the same real event listed twice."""
+    events = seed_timeline.events
+    for i, a in enumerate(events):
+        for b in events[i + 1:]:
+            if a.type != b.type or a.end < b.start or b.end < a.start:
+                continue
+            shared = set(a.participants) & set(b.participants)
+            places = {s.place for s in a.sources if s.place} & {s.place for s in b.sources if s.place}
+            assert not shared and not places, f"{a.label} ({a.start}) and {b.label} ({b.start}) look like one event"
+    # and the parades and summits the seeds describe are each there once
+    assert len([e for e in events if e.type == "parade" and e.start == D(2025, 5, 9)]) == 1
+    assert len([e for e in events if e.type == "summit" and e.start <= D(2025, 5, 7) <= e.end]) == 1

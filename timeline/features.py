@@ -245,10 +245,11 @@ class SentenceReader:
                 if rule.involving_scope == "clause":
                     facts.update({f"{kind}_{index}": 0 for kind in INVOLVING})
                 continue
+            # the occurrence nearest a date; with no date, the last one (what a following "it" refers to)
             distance, hit = min(
                 ((min((self.distance(reading, h, t) for t in reading.event_dates), default=NO_DATE), h)
                  for h in candidates),
-                key=lambda pair: (pair[0], pair[1].begin))
+                key=lambda pair: (pair[0], pair[1].begin if pair[0] < NO_DATE else -pair[1].begin))
             hits[rule.id] = hit
             word = reading.word_index(hit.begin)
             begin, end = self.clause(reading, hit)
@@ -294,9 +295,14 @@ class SentenceReader:
         people = _unique(name for b, e, name in reading.person_spans if begin <= b and e <= end)
         countries = _unique(c for c in reading.countries_at(begin, end))
         groups = [g for g in reading.groups if g in part]
-        if not (people or groups):  # the subject often stands in another clause: "Xi finished..., touching down"
-            people, groups = list(reading.people), list(reading.groups)
-            countries = countries or list(reading.countries)
+        if not (people or groups) and SUBJECT_ELSEWHERE.search(part):
+            # "During his four-day trip..., Xi will", "Xi finished..., touching down on May 8": the clause's
+            # subject stands in another clause: the person named nearest the trigger ("their": everyone)
+            if re.search(r"\btheir\b", part, re.IGNORECASE):
+                people = list(reading.people)
+            else:
+                near = self.person_near(reading, hit)
+                people = [near] if near else []
         for person in people:
             country = reading.person_countries.get(person)
             if country and country not in countries:
@@ -360,6 +366,9 @@ def _country_before(offset: int, country_hits, folded: str, country_of) -> str |
 
 
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
+
+
+SUBJECT_ELSEWHERE = re.compile(r"\b(?:his|her|their|its)\b|^\W*\w+(?:ing|ed)\b", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
