@@ -61,7 +61,7 @@ def n_date(g, m, rule, ctx):
         return None
     if g.get("year"):
         dt = cal.safe_date(_year(g["year"]), mon, d)
-        return _with_day_part("DATE", _as_period(cal.day(dt), rule), g.get("dp")) if dt else None
+        return ("DATE", _as_period(cal.day(dt), rule)) if dt else None
     wd = _int(g.get("wd"))
     years = None
     if wd:  # "Wednesday, May 7": the year whose May 7 is a Wednesday, if one is near
@@ -69,20 +69,13 @@ def n_date(g, m, rule, ctx):
                  if (x := cal.safe_date(y, mon, d)) and x.isoweekday() == wd] or None
     p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, mon, d)),
                       ctx.anchor, ctx.tense(m), years)
-    return _with_day_part("DATE", _as_period(p, rule), g.get("dp")) if p else None
+    return ("DATE", _as_period(p, rule)) if p else None
 
 
 def _as_period(p, rule):
     """`params: {period: W}`: the week (or other unit) holding the day ("the week of March 6")."""
     unit = rule.params.get("period")
     return cal.unit_period(unit, p.first) if unit else p
-
-
-def _with_day_part(typ, p, dp):
-    """"the morning of March 5", "that night": the day's part of day, a TIME (TIMEX3 TMO ...)."""
-    if not dp or p is None or p.granularity != "day":
-        return typ, p
-    return "TIME", Period(f"{p.first.isoformat()}T{dp}", "day", p.first, p.first)
 
 
 @normaliser
