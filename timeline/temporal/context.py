@@ -1,6 +1,8 @@
 """Reading the sentence around an expression: which tense governs it (past, future or none)."""
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 SENT_BREAK = regex.compile(
@@ -11,6 +13,7 @@ WINDOW = 90
 ADJ_BEFORE = {"a", "an", "the", "still", "very", "its", "their", "his", "her", "our", "more", "most",
               "less", "newly", "recently", "previously", "already", "well", "so-called", "long"}
 PASSIVE_PRESENT = {"is", "are", "be", "being", "gets", "get"}
+TOKEN = regex.compile(r"[\w'’]+")
 NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
 
 
@@ -44,34 +47,85 @@ class TenseReader:
         self.cue = regex.compile(
             rf"(?P<f>{alts(fut)})|(?P<p>{alts(past)}|(?<![\w'’-])[a-z]+ed(?![\w'’-]))", regex.I)
 
+        # the same cues, found by looking words up (several times faster than the regex)
+        self.words = {}
+        for kind, words in (("f", fut), ("p", past)):
+            for w in words:
+                if not w[0].isalnum():
+                    continue
+                toks = tuple(w.lower().split())
+                self.words.setdefault(toks[0], []).append((kind, toks[1:], len(w)))
+        for entries in self.words.values():   # the regex's order: future first, longest first
+            entries.sort(key=lambda e: (e[0] != "f", -e[2]))
+        self.clitics = {"f": tuple(w.lower() for w in fut if not w[0].isalnum()),
+                        "p": tuple(w.lower() for w in past if not w[0].isalnum())}
+
+    def _find(self, s: str):
+        """(start, end, kind "f"/"p", surface) of every cue word, as the regex `self.cue` finds them."""
+        out = []
+        toks = [(m.start(), m.end(), m.group().lower()) for m in TOKEN.finditer(s)]
+        n = len(toks)
+        i = 0
+        while i < n:
+            b, e, w = toks[i]
+            hit = None
+            for kind, rest, _ in self.words.get(w, ()):
+                j, ok = i, True
+                for r in rest:
+                    j += 1
+                    if j >= n or toks[j][2] != r or not s[toks[j - 1][1]:toks[j][0]].isspace():
+                        ok = False
+                        break
+                if ok:
+                    hit = (b, toks[j][1], kind, j)
+                    break
+            if hit is None and w.endswith("ed") and w[:-2].isalpha() and w.isascii() \
+                    and not (b > 0 and s[b - 1] == "-") and not s.startswith("-", e):
+                hit = (b, e, "p", i)
+            if hit is None:
+                for kind in ("f", "p"):
+                    for c in self.clitics[kind]:
+                        if w.endswith(c) and len(w) > len(c):
+                            hit = (e - len(c), e, kind, i)
+                            break
+                    if hit:
+                        break
+            if hit is not None:
+                out.append((hit[0], hit[1], hit[2], s[hit[0]:hit[1]]))
+                i = hit[3] + 1
+            else:
+                i += 1
+        return out
+
     def _cues(self, s: str):
         out = []
-        for m in self.cue.finditer(s):
-            if m.group("p") and m.group("p").lower() in self.not_past:
+        for start, end, k, word in self._find(s):
+            low = word.lower()
+            if k == "p" and low in self.not_past:
                 continue
-            if m.group("p") and m.group("p")[0].isupper() and m.group("p").endswith("ed") \
-                    and m.group("p").lower() not in ("said", "reported"):
+            if k == "p" and word[0].isupper() and low.endswith("ed") and low not in ("said", "reported"):
                 continue  # a capitalised -ed word is more likely a name (Ahmed, United)
-            kind = "future" if m.group("f") else "past"
-            if kind == "future" and m.group("f").lower() == "next" and NOT_NEXT.match(s, m.end()):
+            kind = "future" if k == "f" else "past"
+            if kind == "future" and low == "next" and NOT_NEXT.match(s, end):
                 continue  # "next to the embassy", "next door"
-            if kind == "past" and m.group("p").lower().endswith(("ed", "ld")):
-                before = s[max(0, m.start() - 12):m.start()].lower().split()
+            if kind == "past" and low.endswith(("ed", "ld")):
+                before = s[max(0, start - 12):start].lower().split()
                 if before and before[-1] in ADJ_BEFORE:
                     continue  # "a still unspecified date": an adjective, not a verb
                 if before and before[-1] in PASSIVE_PRESENT:
                     continue  # "unless a deal is reached by Monday": a present passive
-                if m.group("p").lower() in self.future_in_past and self.to_verb.match(s, m.end()):
+                if low in self.future_in_past and self.to_verb.match(s, end):
                     kind = "future"  # "agreed to acquire", "decided to leave": still ahead
-            if kind == "past" and out and out[-1][1] == "future" and m.start() - out[-1][2] <= 12:
+            if kind == "past" and out and out[-1][1] == "future" and start - out[-1][2] <= 12:
                 continue  # "will be held", "would have met": the auxiliary governs
-            out.append((m.start(), kind, m.end()))
+            out.append((start, kind, end))
         return out
 
-    def tense(self, text: str, begin: int, end: int, mode: str = "sentence") -> str | None:
+    def tense(self, text: str, begin: int, end: int, mode: str = "sentence", cues=None) -> str | None:
         """The nearest cue in the clause (left first), else in the sentence.  `mode="phrase"`: the
         expression opens a noun phrase ("Friday's vote would be delayed"), only the verb after it
-        in its clause counts; `mode="clause"`: the clause only.  None when nothing counts."""
+        in its clause counts; `mode="clause"`: the clause only.  None when nothing counts.
+        `cues`: a dict the caller keeps per text, so that a sentence's cues are found once."""
         if self.just_before is not None and self.just_before.search(text, max(0, begin - 30), begin):
             return "future"   # "effective Feb. 1", "as soon as Tuesday": ahead whatever the verb
         lo = max(0, begin - 400)
@@ -81,13 +135,25 @@ class TenseReader:
         s_start = lo + (breaks[-1] if breaks else 0)
         m = SENT_BREAK.search(text, end, hi)
         s_end = m.start() if m else hi
-        left, right = text[s_start:begin], text[end:s_end]
+        key = (s_start, s_end)
+        found = cues.get(key) if cues is not None else None
+        if found is None:   # the cues of the sentence, as offsets in the text
+            found = CueList([(a + s_start, k, b + s_start) for a, k, b in self._cues(text[s_start:s_end])])
+            if cues is not None:
+                cues[key] = found
+        starts = found.starts
+
+        def between(a, b):   # the cues wholly inside text[a:b]
+            i = bisect.bisect_left(starts, a)
+            j = bisect.bisect_left(starts, b)
+            return [c for c in found[i:j] if c[2] <= b]
+        left = text[s_start:begin]
         cb = [m.end() for m in CLAUSE_BREAK.finditer(left)]
-        c_left = left[cb[-1]:] if cb else left
-        m = CLAUSE_BREAK.search(right)
-        c_right = right[:m.start()] if m else right
-        lc = self._cues(c_left[-WINDOW:])
-        rc = self._cues(c_right[:WINDOW])
+        c_start = s_start + (cb[-1] if cb else 0)
+        m = CLAUSE_BREAK.search(text, end, s_end)
+        c_end = m.start() if m else s_end
+        lc = between(max(c_start, begin - WINDOW), begin)
+        rc = between(end, min(c_end, end + WINDOW))
         if mode == "phrase":
             return rc[0][1] if rc else None
         if lc:
@@ -96,13 +162,20 @@ class TenseReader:
             return rc[0][1]
         if mode == "clause":
             return None
-        sl = left[-200:]
-        lc = self._cues(sl)
-        rc = self._cues(right[:200])
+        lc = between(max(s_start, begin - 200), begin)
+        rc = between(end, min(s_end, end + 200))
         if lc and rc:
-            return lc[-1][1] if len(sl) - lc[-1][0] <= rc[0][0] else rc[0][1]
+            return lc[-1][1] if begin - lc[-1][0] <= rc[0][0] - end else rc[0][1]
         if lc:
             return lc[-1][1]
         if rc:
             return rc[0][1]
         return None
+
+
+class CueList(list):
+    """A sentence's cues with their start offsets kept for bisecting."""
+
+    def __init__(self, cues):
+        super().__init__(cues)
+        self.starts = [c[0] for c in cues]

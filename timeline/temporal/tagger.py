@@ -43,6 +43,7 @@ class Context:
     refs: list = field(default_factory=list)
     forced_tense: str | None = None
     _tense_cache: dict = field(default_factory=dict)
+    _cues: dict = field(default_factory=dict)   # sentence -> its tense cues
 
     def reference(self, unit: str) -> Period | None:
         """The last date the story mentioned that is at least as precise as `unit`
@@ -67,7 +68,7 @@ class Context:
             return self.forced_tense
         key = (m.start(), m.end(), mode)
         if key not in self._tense_cache:
-            self._tense_cache[key] = self.reader.tense(self.text, m.start(), m.end(), mode)
+            self._tense_cache[key] = self.reader.tense(self.text, m.start(), m.end(), mode, self._cues)
         return self._tense_cache[key]
 
 
