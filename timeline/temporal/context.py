@@ -30,24 +30,12 @@ class TenseReader:
         not_verbs = "|".join(regex.escape(str(w)) for w in lists.get("not_verbs_after_to", [])) or "(?!)"
         self.to_verb = regex.compile(rf"\s+to\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
 
-        def alts(words):
-            plain = [regex.escape(w).replace(r"\ ", r"\s+") for w in words if w[0].isalnum()]
-            clitic = [regex.escape(w) for w in words if not w[0].isalnum()]
-            parts = []
-            if plain:
-                parts.append(r"(?<![\w'’])(?:" + "|".join(plain) + r")(?![\w'’])")
-            if clitic:
-                parts.append(r"(?:" + "|".join(clitic) + r")(?![\w])")
-            return "|".join(parts) or r"(?!)"
-
         before = [regex.escape(str(w)).replace(r"\ ", r"\s+") for w in lists.get("future_just_before", [])]
         self.just_before = regex.compile(
             r"(?<![\w'’])(?:" + "|".join(before) + r")\s+(?:on\s+|the\s+)?$", regex.I) if before else None
 
-        self.cue = regex.compile(
-            rf"(?P<f>{alts(fut)})|(?P<p>{alts(past)}|(?<![\w'’-])[a-z]+ed(?![\w'’-]))", regex.I)
-
-        # the same cues, found by looking words up (several times faster than the regex)
+        # cue words and phrases by their first word (a dictionary look-up per word of the
+        # sentence is several times faster than one regex alternation of all the cues)
         self.words = {}
         for kind, words in (("f", fut), ("p", past)):
             for w in words:
@@ -55,13 +43,15 @@ class TenseReader:
                     continue
                 toks = tuple(w.lower().split())
                 self.words.setdefault(toks[0], []).append((kind, toks[1:], len(w)))
-        for entries in self.words.values():   # the regex's order: future first, longest first
+        for entries in self.words.values():   # future first, then the longest
             entries.sort(key=lambda e: (e[0] != "f", -e[2]))
         self.clitics = {"f": tuple(w.lower() for w in fut if not w[0].isalnum()),
                         "p": tuple(w.lower() for w in past if not w[0].isalnum())}
 
     def _find(self, s: str):
-        """(start, end, kind "f"/"p", surface) of every cue word, as the regex `self.cue` finds them."""
+        """(start, end, kind "f"/"p", surface) of every cue: a whole word or phrase of the lists
+        (future first, then the longest), any other all-letter word ending in -ed (past), or a
+        clitic ("he'll")."""
         out = []
         toks = [(m.start(), m.end(), m.group().lower()) for m in TOKEN.finditer(s)]
         n = len(toks)
