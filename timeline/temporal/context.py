@@ -108,6 +108,9 @@ class TenseReader:
                     kind = "future"  # "agreed to acquire", "decided to leave": still ahead
             if kind == "past" and out and out[-1][1] == "future" and start - out[-1][2] <= 12:
                 continue  # "will be held", "would have met": the auxiliary governs
+            if kind == "future" and out and out[-1][1] == "past" and start - out[-1][2] <= 8 \
+                    and s[out[-1][0]:out[-1][2]].lower() == "had":
+                continue  # "had been scheduled to expire": the past perfect governs
             out.append((start, kind, end))
         return out
 

@@ -558,7 +558,7 @@ def n_time(g, m, rule, ctx):
         h = int(g["h"]) % 12 + (12 if g.get("ampm") == "pm" else 0)
         mi = int(g.get("mi") or 0)
     elif "midnight" in text:
-        h, mi = 0, 0
+        h, mi = 24, 0   # TIMEX3: "midnight Friday" is the end of Friday, 24:00
     else:
         h, mi = 12, 0
     wd = g.get("wd") or g.get("wd2")
