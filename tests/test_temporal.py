@@ -469,6 +469,12 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     ("The body was found at about 07:00 on Sunday.", D(2013, 3, 19), "07:00", "2013-03-17T07:00", "TIME"),
     # "last" as a verb is not "the last N units"
     ("The trial is expected to last three weeks.", D(2013, 3, 21), "three weeks", "P3W", "DURATION"),
+    # "and a half"
+    ("The firm collapsed a year and a half ago.", D(2013, 3, 21), "a year and a half ago", "2011-09", "DATE"),
+    ("The civil war lasted two and a half years.", D(2013, 3, 21), "two and a half years", "P2Y6M", "DURATION"),
+    ("But a minute and a half later, a pilot radioed.", D(1998, 1, 14), "a minute and a half", "PT1M30S", "DURATION"),
+    # midnight is the end of its day
+    ("The offer had been scheduled to expire at midnight Friday.", D(1989, 10, 30), "midnight Friday", "1989-10-27T24:00", "TIME"),
 ])
 def test_timex3_conventions(text, dct, phrase, value, typ):
     t = find(text, dct, phrase)

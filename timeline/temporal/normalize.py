@@ -430,15 +430,21 @@ def n_offset(g, m, rule, ctx):
     anchor_kind = rule.params.get("anchor")
     if anchor_kind is None:
         anchor_kind = "dct" if any(w in text for w in ("ago", "back", "from now", "hence")) else "ref"
-    if n == "X":
+    if n == "X" or (unit is None and g.get("u")):   # "a few weeks ago", "weeks ago"
         return "DATE", cal.ref("PAST_REF" if direction < 0 else "FUTURE_REF")
-    n = int(float(n))
+    n = float(n) + (0.5 if g.get("and_half") or g.get("half_n") else 0)
+    if n != int(n):   # "a year and a half ago": 18 months
+        unit, n = {"Y": ("M", n * 12), "E": ("Y", n * 10), "C": ("Y", n * 100), "M": ("D", n * 30),
+                   "W": ("D", n * 7), "D": ("H", n * 24)}.get(unit, (unit, n))
+    n = int(round(n))
     if unit == "FN":            # a fortnight: two weeks
         unit, n = "W", 2 * n
     if rule.params.get("only_ahead") and (ctx.tense(m) == "past" or SUPERLATIVE.search(
             ctx.text, max(0, m.start() - 80), m.start())):
         return "DURATION", cal.ref(duration_value(n, unit))   # "first loss in 20 years"
     if unit in ("H", "MIN"):
+        if "later" in text or "earlier" in text:
+            return None   # "a minute and a half later": the amount alone is the DURATION
         return "DURATION", cal.ref(f"PT{n}{'H' if unit == 'H' else 'M'}")
     ref = ctx.reference(unit) if anchor_kind == "ref" else None
     if rule.params.get("keep_ref_granularity") or (unit == "Y" and n == 1 and ctx.ref is not None
@@ -506,7 +512,7 @@ def n_duration(g, m, rule, ctx):
     n = g.get("n", rule.params.get("n"))
     if n is None:
         n = "X"
-    if g.get("and_half") and n != "X":
+    if (g.get("and_half") or g.get("half_n")) and n != "X":
         n = float(n) + 0.5
     p = cal.ref(duration_value(n, unit))
     if g.get("approx"):
