@@ -507,6 +507,8 @@ def test_timex3_non_markables(text, word):
     # future and scheduled present: the next one
     ("Banks, which have been shut since Saturday, reopen Tuesday.", "Tuesday", "2013-03-26"),
     ("Parliament votes on Friday on the bailout.", "Friday", "2013-03-22"),
+    ("The votes on Friday were counted by hand.", "Friday", "2013-03-15"),   # a noun, no cue
+    ("His return on Monday was delayed.", "Monday", "2013-03-18"),
     ('"We will meet again on Monday," the minister said on Wednesday.', "Monday", "2013-03-25"),
     ('"We will meet again on Monday," the minister said on Wednesday.', "Wednesday", "2013-03-20"),
     ("Cyprus has until Monday to find the money.", "Monday", "2013-03-25"),

@@ -12,6 +12,9 @@ CLAUSE_BREAK = regex.compile(r';|\s[—–]\s|—|,\s+(?:and|but|while|when|wher
 WINDOW = 90
 ADJ_BEFORE = {"a", "an", "the", "still", "very", "its", "their", "his", "her", "our", "more", "most",
               "less", "newly", "recently", "previously", "already", "well", "so-called", "long"}
+DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "my", "your", "this", "that",
+               "these", "those"}
+NOT_NOUNS = {"next", "upcoming", "tomorrow", "coming"}
 PASSIVE_PRESENT = {"is", "are", "be", "being", "gets", "get"}
 TOKEN = regex.compile(r"[\w'’]+")
 NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
@@ -98,6 +101,10 @@ class TenseReader:
             kind = "future" if k == "f" else "past"
             if kind == "future" and low == "next" and NOT_NEXT.match(s, end):
                 continue  # "next to the embassy", "next door"
+            if kind == "future" and low not in NOT_NOUNS:
+                before = s[max(0, start - 8):start].lower().split()
+                if before and before[-1] in DETERMINERS:
+                    continue  # "the votes on Friday", "his return", "the will of": nouns
             if kind == "past" and low.endswith(("ed", "ld")):
                 before = s[max(0, start - 12):start].lower().split()
                 if before and before[-1] in ADJ_BEFORE:
