@@ -3,7 +3,8 @@ every response follows (problem+json errors, CORS for reads, ETag and Cache-Cont
 
 Configuration comes from the environment (CONTRACT.md) unless `create_app(config)` overrides it:
 TIMELINE_DATABASE_URL -> DATABASE_URL, TIMELINE_RULES_DIR -> RULES_DIR,
-TIMELINE_CORPUS_DIR -> CORPUS_DIR (loaded on the store's first start), TIMELINE_API_TOKEN -> API_TOKEN.
+TIMELINE_CORPUS_DIR -> CORPUS_DIR (loaded on the store's first start), TIMELINE_API_TOKEN -> API_TOKEN,
+TIMELINE_WRITE_RATE -> WRITE_RATE (writes per client, "120/60" by default, "off": no limit).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from timeline.store import DEFAULT_DATABASE_URL, Store
 from . import article_routes, docs, rules_routes, timeline_routes
 from .docs import body, documented
 from .http import Problem, json_response, problem_response, store
+from .limits import DEFAULT_WRITE_RATE, WriteLimiter, parse_rate, retry_after
 from .schemas import HealthSchema
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -38,8 +40,11 @@ def create_app(config: dict | None = None) -> Flask:
         RULES_CHECK_EVERY=2.0,  # seconds between looks at the rule files
         READ_MAX_AGE=30,  # Cache-Control max-age of reads, in seconds
         MAX_CONTENT_LENGTH=MAX_BODY,
+        WRITE_RATE=os.environ.get("TIMELINE_WRITE_RATE", DEFAULT_WRITE_RATE),
     )
     app.config.update(config or {})
+    rate = parse_rate(app.config["WRITE_RATE"])  # a bad setting stops the start, naming it
+    limiter = WriteLimiter(*rate) if rate else None
 
     rules = LiveRules(app.config["RULES_DIR"], check_every=app.config["RULES_CHECK_EVERY"])
     timeline_store = Store(app.config["DATABASE_URL"])
@@ -60,6 +65,16 @@ def create_app(config: dict | None = None) -> Flask:
     def healthz():
         stats = store().stats()
         return json_response(HealthSchema(), {"status": "ok", **stats})
+
+    @app.before_request
+    def limit_writes():
+        # before anything else a write costs, token checks included (no guessing at full speed)
+        if limiter is not None and request.method not in READ_METHODS:
+            wait = limiter.wait(request.remote_addr or "unknown")
+            if wait:
+                raise Problem(429, "Too Many Requests",
+                              f"at most {limiter.describe()} from one client; try again later",
+                              headers={"Retry-After": retry_after(wait)})
 
     @app.before_request
     def follow_rule_changes():

@@ -46,6 +46,7 @@ def article_record(article, with_text: bool = False, events=()) -> dict:
         "403": problem("wrong bearer token"),
         "413": problem("body larger than the limit"),
         "415": problem("the body is not JSON"),
+        "429": problem("too many writes from this client; `Retry-After` says when to try again"),
         "503": problem("writes are disabled: no token configured"),
     },
 })

@@ -91,6 +91,9 @@ def json_body() -> dict:
     except (UnicodeDecodeError, ValueError) as exc:
         raise Problem(400, "Malformed JSON", "the body is not valid UTF-8 JSON",
                       [{"name": "body", "reason": str(exc)[:200]}]) from None
+    except RecursionError:  # '[[[[...' a hundred thousand deep: the parser gives up, the server must not
+        raise Problem(400, "Malformed JSON", "the body is nested too deeply",
+                      [{"name": "body", "reason": "nested too deeply"}]) from None
     if not isinstance(data, dict):
         raise Problem(400, "Invalid body", "the body must be a JSON object",
                       [{"name": "body", "reason": "not a JSON object"}])

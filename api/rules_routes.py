@@ -45,6 +45,7 @@ def get_rules():
         "401": problem("no bearer token"),
         "403": problem("wrong bearer token"),
         "422": problem("the rule files are broken; the last good rules stay in use"),
+        "429": problem("too many writes from this client; `Retry-After` says when to try again"),
         "503": problem("writes are disabled: no token configured"),
     },
 })

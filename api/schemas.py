@@ -57,6 +57,32 @@ class TimelinePageSchema(Schema):
     next = fields.String(allow_none=True, metadata={"description": "URL of the next page; null on the last"})
 
 
+class TimelineJSDateSchema(Schema):
+    year = fields.Integer(required=True)
+    month = fields.Integer()
+    day = fields.Integer()
+
+
+class TimelineJSTextSchema(Schema):
+    headline = fields.String(metadata={"description": "HTML, escaped"})
+    text = fields.String(metadata={"description": "HTML, escaped"})
+
+
+class TimelineJSSlideSchema(Schema):
+    unique_id = fields.String(required=True)
+    start_date = fields.Nested(TimelineJSDateSchema, required=True)
+    end_date = fields.Nested(TimelineJSDateSchema)
+    text = fields.Nested(TimelineJSTextSchema)
+    group = fields.String()
+    display_date = fields.String()
+
+
+class TimelineJSSchema(Schema):
+    """GET /timeline?format=timelinejs: a TimelineJS 3 document."""
+
+    events = fields.List(fields.Nested(TimelineJSSlideSchema), required=True)
+
+
 class EventSummarySchema(Schema):
     id = fields.String(required=True)
     type = fields.String(required=True)

@@ -8,7 +8,7 @@ from timeline.schemas import EventSchema, event_record
 
 from .docs import body, documented, path_parameter, problem
 from .http import Problem, decode_cursor, encode_cursor, json_response, live_rules, load_query, next_link, store
-from .schemas import MAX_LIMIT, TimelinePageSchema, TimelineQuerySchema
+from .schemas import MAX_LIMIT, TimelineJSSchema, TimelinePageSchema, TimelineQuerySchema
 
 bp = Blueprint("timeline", __name__)
 
@@ -33,7 +33,8 @@ def event_summary(event) -> dict:
             "description": "one page of the timeline",
             "headers": {"ETag": {"schema": {"type": "string"}}, "Link": {"schema": {"type": "string"}}},
             "content": {
-                "application/json": {"schema": TimelinePageSchema},
+                # format=json (default) and format=timelinejs share the media type
+                "application/json": {"schema": {"anyOf": [TimelinePageSchema, TimelineJSSchema]}},
                 "text/calendar": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
             },

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,16 +127,107 @@ class ExamplesSchema(Schema):
     no_match = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
 
 
+MAX_PATTERN_LENGTH = 300
+MAX_UNBOUNDED = 4  # '*', '+' or '{n,}' in one pattern
+MAX_OUTER_REPEAT = 3  # '(?:\\s+\\w+){0,3}' is fine: at most cubic, on one sentence
+PATTERN_PROBE_SECONDS = 0.5  # on a 5,000-character probe sentence; sane patterns take microseconds
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None))
+
+
+def _backtracking_risk(pattern: str) -> str | None:
+    """Why `pattern` could make Python's `re` backtrack for ever on some sentence, or None.
+
+    Refused: a group repeated more than MAX_OUTER_REPEAT times that holds another repeat
+    ('(a+)+', '(\\w+\\s?)*'), a repeated alternation whose branches may start alike ('(a|ab)*'),
+    two unbounded repeats in a row ('\\w*\\w*'), more than MAX_UNBOUNDED unbounded repeats, and
+    back-references ('(a+)\\1').
+    """
+    unbounded = 0
+
+    def walk(items, repeated: bool) -> str | None:
+        nonlocal unbounded
+        previous_unbounded = False
+        for op, arg in items:
+            is_unbounded = op in _REPEATS and arg[1] == sre_constants.MAXREPEAT
+            if is_unbounded:
+                unbounded += 1
+                if unbounded > MAX_UNBOUNDED:
+                    return f"more than {MAX_UNBOUNDED} unbounded repeats (*, +, {{n,}})"
+                if previous_unbounded:
+                    return "two unbounded repeats in a row can take polynomial time"
+            previous_unbounded = is_unbounded
+            if op in _REPEATS:
+                low, high, body = arg
+                if repeated and high > 1:
+                    return "a repeat inside a repeat (nested quantifiers) can take exponential time"
+                found = walk(body, repeated or high > MAX_OUTER_REPEAT)
+            elif op == sre_constants.BRANCH:
+                branches = arg[1]
+                if repeated and not _distinct_starts(branches):
+                    return "a repeated alternation whose branches can start alike can take exponential time"
+                found = next((r for b in branches if (r := walk(b, repeated))), None)
+            elif op == sre_constants.SUBPATTERN:
+                found = walk(arg[-1], repeated)
+            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+                found = walk(arg[1], repeated)
+            elif op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS):
+                found = "back-references are not allowed"
+            elif getattr(sre_constants, "ATOMIC_GROUP", None) == op:
+                found = walk(arg, repeated)
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    return walk(sre_parse.parse(pattern), False)
+
+
+def _distinct_starts(branches) -> bool:
+    firsts = []
+    for branch in branches:
+        if not branch or branch[0][0] != sre_constants.LITERAL:
+            return False
+        firsts.append(chr(branch[0][1]).lower())
+    return len(set(firsts)) == len(firsts)
+
+
+def _probe_is_slow(pattern: str) -> bool:
+    """Run the pattern (with the `regex` module, which can stop a match) on sentences built to make
+    backtracking patterns slow; True when one takes longer than PATTERN_PROBE_SECONDS."""
+    import regex
+
+    try:
+        compiled = regex.compile(pattern, regex.IGNORECASE | regex.V0)
+    except regex.error:
+        return False  # `re` accepted it; the static checks are all we can do
+    letters = "".join(dict.fromkeys(c for c in pattern if c.isalnum())) or "a"
+    probes = ["a" * 5000 + "!", "a " * 2500 + "!", " " * 5000 + "!", (letters * 5000)[:5000] + "!",
+              ((letters + " ") * 5000)[:5000] + "!"]
+    try:
+        for probe in probes:
+            compiled.search(probe, timeout=PATTERN_PROBE_SECONDS)
+    except TimeoutError:
+        return True
+    return False
+
+
 def _check_patterns(patterns):
     problems = {}
     for i, pattern in enumerate(patterns):
-        if len(pattern) > 300:
-            problems[i] = ["a pattern longer than 300 characters"]
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            problems[i] = [f"a pattern longer than {MAX_PATTERN_LENGTH} characters"]
             continue
         try:
             re.compile(pattern)
-        except re.error as exc:
-            problems[i] = [f"bad regular expression {pattern!r}: {exc.msg}"]
+        except (re.error, OverflowError, RecursionError) as exc:
+            problems[i] = [f"bad regular expression {pattern!r}: {getattr(exc, 'msg', None) or exc}"]
+            continue
+        risk = _backtracking_risk(pattern)
+        if risk is None and _probe_is_slow(pattern):
+            risk = f"matching takes more than {PATTERN_PROBE_SECONDS} s on a long sentence"
+        if risk:
+            problems[i] = [f"regular expression {pattern!r} refused: {risk}"]
     if problems:
         raise ValidationError(problems)
 
