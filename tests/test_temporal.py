@@ -439,6 +439,10 @@ def test_import_compiles_no_rule_and_uses_libyaml_when_available():
     ("Retailers hope for record sales on Black Friday.", D(2013, 11, 20), "Black Friday", "2013-11-29", "DATE"),
     # the fall as a season only where it cannot be a fall of something
     ("The museum will reopen in the fall.", D(2013, 3, 21), "the fall", "2013-FA", "DATE"),
+    # "this <season>" outside it: the one just over in past reporting, else the one ahead
+    ("Beijing's smog was the worst in decades this winter.", D(2013, 3, 21), "this winter", "2012-WI", "DATE"),
+    ("The museum reopens this fall.", D(2013, 3, 21), "this fall", "2013-FA", "DATE"),
+    ("The stock began trading this summer at $14.", D(1989, 11, 1), "this summer", "1989-SU", "DATE"),
     # sets keep their period: every two years is P2Y, every other week P2W
     ("Parliamentary elections are held every two years.", D(2013, 3, 21), "every two years", "P2Y", "SET"),
     ("The council meets every other week.", D(2013, 3, 21), "every other week", "P2W", "SET"),

@@ -231,7 +231,17 @@ def n_season(g, m, rule, ctx):
         if rel > 0:
             return "DATE", min((p for p in cands if p.first > a), key=lambda p: p.first)
         inside = [p for p in cands if p.first <= a <= p.last]
-        return "DATE", inside[0] if inside else cal.season(a.year, s)
+        if inside:
+            return "DATE", inside[0]
+        # between two of them: the tense decides ("began trading this summer" said in November
+        # is the one over); without one, "this winter" said in March is the one just over,
+        # "this fall" said in March the one ahead
+        before = max((p for p in cands if p.last < a), key=lambda p: p.last)
+        after = min((p for p in cands if p.first > a), key=lambda p: p.first)
+        t = ctx.tense(m)
+        if t == "past" or (t is None and (a - before.last).days <= 31):
+            return "DATE", before
+        return "DATE", after
     return "DATE", cal.pick_year(lambda y: cal.season(y, s), a, ctx.tense(m))
 
 
