@@ -516,6 +516,8 @@ def test_timex3_non_markables(text, word):
     ('"We will meet again on Monday," the minister said on Wednesday.', "Monday", "2013-03-25"),
     ('"We will meet again on Monday," the minister said on Wednesday.', "Wednesday", "2013-03-20"),
     ("Cyprus has until Monday to find the money.", "Monday", "2013-03-25"),
+    ("Starting Monday, banks open for two hours a day.", "Monday", "2013-03-25"),
+    ("Data from Monday showed a rise in withdrawals.", "Monday", "2013-03-18"),
     ("The ECB will cut off funding to the banks unless a deal is reached by Monday.", "Monday", "2013-03-25"),
     # a weekday that opens a noun phrase takes the verb of that phrase
     ("The finance minister said Friday's vote would be delayed.", "Friday", "2013-03-22"),

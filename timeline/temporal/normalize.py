@@ -16,7 +16,7 @@ from .calendar import Period
 
 NORMALISERS = {}
 NOUN_AFTER = re.compile(r"\s+[a-z]")
-UNTIL = re.compile(r"\b(?:until|till|by|before)\s+(?:on\s+|an?\s+|the\s+)?$", re.I)
+UNTIL = re.compile(r"\b(?:until|till|by|before|from|starting|beginning)\s+(?:on\s+|an?\s+|the\s+)?$", re.I)
 AHEAD_OF = re.compile(r"\b(?:ahead\s+of|until|till|awaiting)\s+(?:the\s+)?$", re.I)
 SUPERLATIVE = re.compile(r"\b(?:first|last|only|highest|lowest|biggest|largest|smallest|best|worst|most|"
                          r"least|fastest|slowest|strongest|weakest|\w+est)\b[^.;]*$", re.I)
