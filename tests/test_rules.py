@@ -225,8 +225,11 @@ def test_names_with_odd_spacing_and_lookalike_phrases(classifier):
         return [(m.label, m.people, m.countries, m.groups)
                 for m in classifier.mentions(Article("x", "t", dt.date(2025, 5, 8), body))]
 
-    assert read("Premier Li  Qiang met Wang\tYi in Beijing on Tuesday.") == [
-        ("Li Qiang and Wang Yi meeting in Beijing", ("Li Qiang", "Wang Yi"), ("China",), ())]
+    assert read("Premier Li  Qiang and Wang\tYi met Antony Blinken in Beijing on Tuesday.") == [
+        ("Li Qiang, Wang Yi and Antony Blinken meeting in Beijing", ("Li Qiang", "Wang Yi", "Antony Blinken"),
+         ("China", "United States"), ())]
+    # two officials of one country meeting is politics at home, not a summit
+    assert read("Premier Li Qiang met Wang Yi in Beijing on Tuesday.") == []
     # "Latin America" is not the United States, "Indian Ocean" is not India: no parties, no summit
     assert read("Trade talks opened on Tuesday with Latin America and the Indian Ocean states.") == []
     # the organisation in a title is not a party; the person is

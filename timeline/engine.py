@@ -65,6 +65,8 @@ def rule_condition(rule: Rule, index: int) -> dict:
         terms.append({"$lte": {f"dist_{index}": rule.date_within}})
     if rule.refuse_hedged:
         terms.append({f"hedged_{index}": False})
+    if rule.refuse_domestic:
+        terms.append({"domestic": False})
     for kind, minimum in sorted(rule.involving.items()):
         if minimum > 0:
             name = f"{kind}_{index}" if rule.involving_scope == "clause" else kind

@@ -6,6 +6,7 @@ Feature names (used by `engine.rule_condition`):
   t_<i> / req_<i> / forb_<i>                              rule i: trigger found / required word present /
                                                           forbidden word present
   neg_<i> / hedged_<i>                                    rule i: trigger negated / speculation in its clause
+  domestic                                                everyone identified belongs to one country
   dist_<i>                                                words between rule i's trigger and the nearest date
 """
 from __future__ import annotations
@@ -55,6 +56,14 @@ class Reading:
             else:
                 hi = mid
         return max(lo - 1, 0)
+
+    def domestic(self) -> bool:
+        """Everyone identified belongs to one country, and no international group is named:
+        a president meeting his chief of staff is politics at home, not a summit."""
+        if self.groups or any(p not in self.person_countries for p in self.people):
+            return False  # a group, or someone of no known country (a UN or NATO official): international
+        nations = set(self.countries) | {self.person_countries[p] for p in self.people}
+        return len(nations) == 1
 
     def countries_at(self, begin: int, end: int) -> list[str]:
         return [c for b, e, c in self.country_spans if begin <= b and e <= end]
@@ -231,7 +240,7 @@ class SentenceReader:
 
         When a trigger occurs several times, the occurrence closest to a date counts.
         """
-        facts: dict = dict(reading.counts())
+        facts: dict = {**reading.counts(), "domestic": reading.domestic()}
         hits: dict[str, Hit] = {}
         for index, rule in enumerate(event_type.rules):
             _, _, required, forbidden = self.rule_matchers[rule.id]

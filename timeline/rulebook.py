@@ -250,6 +250,7 @@ class RuleSchema(Schema):
     needs_date = fields.Boolean(load_default=True)
     date_within = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1, max=200))
     refuse_hedged = fields.Boolean(load_default=True)
+    refuse_domestic = fields.Boolean(load_default=False)
     priority = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=1000))
     label = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
                         validate=validate.Length(min=1))
@@ -323,6 +324,7 @@ class Rule:
     needs_date: bool
     date_within: int
     refuse_hedged: bool
+    refuse_domestic: bool
     priority: int
     labels: tuple[str, ...]
     examples_match: tuple[str, ...]
@@ -466,7 +468,8 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                 required=tuple(raw["required"]), forbidden=type_forbidden + tuple(raw["forbidden"]),
                 involving=dict(raw["involving"]), involving_scope=raw["involving_scope"],
                 needs_date=raw["needs_date"], date_within=raw["date_within"],
-                refuse_hedged=raw["refuse_hedged"], priority=raw["priority"], labels=tuple(raw["label"]),
+                refuse_hedged=raw["refuse_hedged"], refuse_domestic=raw["refuse_domestic"],
+                priority=raw["priority"], labels=tuple(raw["label"]),
                 examples_match=tuple(raw["examples"]["match"]),
                 examples_no_match=tuple(raw["examples"]["no_match"]), file=str(path), line=line,
             ))
