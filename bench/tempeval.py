@@ -20,7 +20,7 @@ Usage (from the repository root):
 value/type mismatches with some context (N per kind, default 20).
 
 Systems:
-    ours         timeline.temporal.tag(text, dct) (skipped if it cannot be imported)
+    ours         timeline.temporal.tag(text, dct), ranges split as TimeML does (what `timeline tag` prints)
     dateparser   dateparser.search.search_dates; every hit is a DATE YYYY-MM-DD
     recognizers  Microsoft Recognizers-Text, benchmark-only dependency:
                  pip install "recognizers-text-suite" "emoji<2"
@@ -229,9 +229,10 @@ def score(gold, pred) -> dict[str, float]:
 
 def system_ours():
     from timeline.temporal import tag
+    from timeline.temporal.timeml import timeml_parts
 
-    def run(text, dct):
-        return [(t.begin, t.end, t.type, t.value) for t in tag(text, dct)]
+    def run(text, dct):  # what `timeline tag` prints: ranges as their TimeML parts
+        return [(t.begin, t.end, t.type, t.value) for t in timeml_parts(tag(text, dct))]
     return run
 
 

@@ -58,3 +58,12 @@ def test_tag_reads_stdin_and_anchors_to_the_dct():
 def test_tag_refuses_a_bad_dct():
     done = run("tag", "--dct", "08/05/2025", "-", stdin="today")
     assert done.returncode == 2 and "not a date" in done.stderr
+
+
+def test_tag_prints_ranges_as_their_timeml_parts():
+    text = "Bessent will meet He Lifeng in Geneva on Saturday and Sunday; the assembly runs May 19-27 of 1999."
+    done = run("tag", "--dct", "2025-05-08", "-", stdin=text)
+    found = [(t["text"], t["value"]) for t in json.loads(done.stdout)]
+    assert ("Saturday", "2025-05-10") in found and ("Sunday", "2025-05-11") in found
+    for t in json.loads(done.stdout):
+        assert text[t["begin"]:t["end"]] == t["text"]

@@ -41,6 +41,7 @@ def cmd_extract(args) -> int:
 
 def cmd_tag(args) -> int:
     from .temporal import tag
+    from .temporal.timeml import timeml_parts
 
     if args.file in (None, "-"):
         text = sys.stdin.read()
@@ -52,7 +53,7 @@ def cmd_tag(args) -> int:
             print(f"{args.file}: {exc}", file=sys.stderr)
             return 2
     found = [{"text": t.text, "begin": t.begin, "end": t.end, "type": t.type, "value": t.value}
-             for t in tag(text, args.dct)]
+             for t in timeml_parts(tag(text, args.dct))]
     print(json.dumps(found, ensure_ascii=False, indent=2))
     return 0
 
@@ -102,6 +103,22 @@ def cmd_rules_diff(args) -> int:
     return 0
 
 
+def cmd_reprocess(args) -> int:
+    from .reprocess import reprocess
+    from .rulebook import RulebookInvalid
+    from .store import DEFAULT_DATABASE_URL
+
+    try:
+        done = reprocess(args.database_url or DEFAULT_DATABASE_URL, args.rules, workers=args.workers,
+                         dask_address=args.dask, partition_size=args.partition_size, progress=not args.quiet)
+    except RulebookInvalid as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{done.articles} articles classified again in {done.partitions} partitions, {done.events} events; "
+          f"rules version {done.rules_version} served ({done.seconds:.1f} s)", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline", description="Event timelines from news articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -126,6 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--database-url", default=os.environ.get("TIMELINE_DATABASE_URL"), metavar="URL",
                        help="SQLAlchemy URL of the store (default $TIMELINE_DATABASE_URL, else ./timeline.sqlite)")
     serve.set_defaults(func=cmd_serve)
+
+    again = sub.add_parser("reprocess", help="classify the whole stored archive again and switch to the result "
+                                              "when it is complete")
+    again.add_argument("--rules", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    again.add_argument("--workers", type=int, default=None, help="local worker processes (default: every core)")
+    again.add_argument("--dask", default=None, metavar="ADDRESS",
+                       help="run on a Dask cluster instead, e.g. tcp://scheduler:8786")
+    again.add_argument("--database-url", default=os.environ.get("TIMELINE_DATABASE_URL"), metavar="URL",
+                       help="SQLAlchemy URL of the store (default $TIMELINE_DATABASE_URL, else ./timeline.sqlite)")
+    again.add_argument("--partition-size", type=int, default=200, metavar="N", help="articles per task (200)")
+    again.add_argument("--quiet", action="store_true", help="no progress bar")
+    again.set_defaults(func=cmd_reprocess)
 
     rules = sub.add_parser("rules", help="work with the rule files")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
