@@ -48,3 +48,15 @@ def test_more_wire_stories():
     assert ("parade", D(2023, 2, 8), D(2023, 2, 8)) in got             # North Korea staged a military parade
     # "marked the anniversary on Tuesday without a military parade": no parade that day
     assert not any(t == "parade" and s == D(2024, 10, 1) for t, s, _ in got)
+
+
+def test_busan_and_victory_day():
+    timeline = timeline_from_paths([NEWS / "busan-truce.txt", NEWS / "victory-day.txt"], RULES)
+    got = {(e.type, e.start, e.end): e for e in timeline.events}
+    assert "Busan" in got[("summit", D(2025, 10, 30), D(2025, 10, 30))].label          # met in Busan on Thursday
+    assert got[("tariff", D(2025, 11, 10), D(2025, 11, 10))].status == "lowered"      # lower ... effective Nov. 10
+    assert got[("tariff", D(2025, 11, 1), D(2025, 11, 1))].status == "threatened"     # threatened ... starting Nov. 1
+    assert got[("summit", D(2026, 4, 1), D(2026, 4, 30))].status == "announced"       # expected to visit ... in April
+    parade = got[("parade", D(2025, 5, 9), D(2025, 5, 9))]                             # Victory Day parade on Red Square
+    assert "Red Square" in parade.label
+    assert ("summit", D(2025, 5, 8), D(2025, 5, 8)) in got                              # held talks ... on Thursday
