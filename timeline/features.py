@@ -337,7 +337,7 @@ class SentenceReader:
         groups = [(g.begin, g.end) for g in self.group_matcher.finditer(reading.tokens)]
         begin, end = self.clause(reading, hit)
         hits = [h for h in self.place_matcher.finditer(reading.tokens)
-                if begin <= h.begin and h.end <= end and not _inside(h, groups) and re.search(r"\b(?:in|at|to|through|inside|near|into|from|of)\s+(?:the\s+)?$",
+                if begin <= h.begin and h.end <= end and not _inside(h, groups) and re.search(r"\b(?:in|at|on|to|through|inside|near|into|from|of|across|outside|around)\s+(?:the\s+)?$",
                              reading.folded[max(0, h.begin - 12):h.begin], re.IGNORECASE)]
         after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"
         near = after[0] if after else self.nearest(hits, hit)
