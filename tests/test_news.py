@@ -55,7 +55,8 @@ def test_busan_and_victory_day():
     got = {(e.type, e.start, e.end): e for e in timeline.events}
     assert "Busan" in got[("summit", D(2025, 10, 30), D(2025, 10, 30))].label          # met in Busan on Thursday
     assert got[("tariff", D(2025, 11, 10), D(2025, 11, 10))].status == "lowered"      # lower ... effective Nov. 10
-    assert got[("tariff", D(2025, 11, 1), D(2025, 11, 1))].status == "threatened"     # threatened ... starting Nov. 1
+    # "Earlier this month, Trump had threatened ... 100% tariff ... starting Nov. 1": the move is the threat
+    assert got[("tariff", D(2025, 10, 1), D(2025, 10, 10))].status == "threatened"
     assert got[("summit", D(2026, 4, 1), D(2026, 4, 30))].status == "announced"       # expected to visit ... in April
     parade = got[("parade", D(2025, 5, 9), D(2025, 5, 9))]                             # Victory Day parade on Red Square
     assert "Red Square" in parade.label

@@ -49,21 +49,26 @@ def _who(mention: Mention) -> set[str]:
 class Cluster:
     """Mentions of one event so far; its date is that of its first (most precise) mention."""
 
-    __slots__ = ("mentions", "first", "who", "countries", "places")
+    __slots__ = ("mentions", "first", "who", "countries", "places", "wheres", "articles")
 
     def __init__(self, mention: Mention):
         self.mentions = [mention]
         self.first = mention
-        self.who = set(_who(mention))
-        self.countries = set(mention.countries)
-        self.places = {mention.place} if mention.place else set()
+        self.who, self.countries, self.places, self.wheres, self.articles = set(), set(), set(), set(), set()
+        self._absorb(mention)
+
+    def _absorb(self, mention: Mention) -> None:
+        self.who |= _who(mention)
+        self.countries |= set(mention.countries)
+        self.articles.add(mention.article)
+        if mention.place:
+            self.places.add(mention.place)
+        if mention.where:
+            self.wheres.add(mention.where)
 
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
-        self.who |= _who(mention)
-        self.countries |= set(mention.countries)
-        if mention.place:
-            self.places.add(mention.place)
+        self._absorb(mention)
 
 
 def affinity(cluster: Cluster, mention: Mention) -> int:
@@ -74,6 +79,8 @@ def affinity(cluster: Cluster, mention: Mention) -> int:
     places = cluster.places
     if mention.place and places and mention.place not in places:
         return 0  # different cities, different events
+    if mention.where and cluster.wheres and mention.where not in cluster.wheres:
+        return 0  # "visit India" and "meet in Beijing": different countries, different events
     same_place = bool(mention.place and mention.place in places)
     if max(rank(best), rank(mention)) >= COARSE and not same_place:
         return 0
@@ -89,7 +96,8 @@ def affinity(cluster: Cluster, mention: Mention) -> int:
         return 3
     if countries & set(mention.countries):
         return 2
-    return 1 if not countries or not mention.countries else 0
+    # nothing to compare: only a mention of the same article may be the same event
+    return 1 if mention.article in cluster.articles else 0
 
 
 def _months(mention: Mention) -> range:
@@ -97,52 +105,41 @@ def _months(mention: Mention) -> range:
 
 
 class _Index:
-    """Where to look for a mention's cluster: by person or group, by place, and (for mentions that
-    name no one) by month alone; every key carries the type and a month of the cluster's date, so a
-    lookup touches only clusters that could be the same event. Merging stays linear."""
+    """Where to look for a mention's cluster: by person or group, country, place and article, each key
+    with the type and a month of the cluster's date. A lookup touches only clusters that share
+    something with the mention and could overlap it in time, so merging stays linear."""
 
     def __init__(self):
         self.keys: dict[tuple, list[int]] = {}
 
-    def add(self, cluster_index: int, cluster: Cluster, names) -> None:
-        first = cluster.first
-        anonymous = not cluster.who
-        for month in _months(first):
-            self.keys.setdefault((first.type, "m", month), []).append(cluster_index)
-            if anonymous:  # names no one: any mention of those days may belong to it
-                self.keys.setdefault((first.type, "a", month), []).append(cluster_index)
-            for name in names:
-                self.keys.setdefault((first.type, "w", name, month), []).append(cluster_index)
-
-    def add_names(self, cluster_index: int, cluster: Cluster, names) -> None:
+    def add(self, cluster_index: int, cluster: Cluster, keys) -> None:
         first = cluster.first
         for month in _months(first):
-            for name in names:
-                self.keys.setdefault((first.type, "w", name, month), []).append(cluster_index)
+            for key in keys:
+                self.keys.setdefault((first.type, month, key), []).append(cluster_index)
 
     def candidates(self, mention: Mention) -> list[int]:
         found: set[int] = set()
-        who = _who(mention)
+        keys = _keys(mention)
         for month in _months(mention):
-            if who:
-                found.update(self.keys.get((mention.type, "a", month), ()))
-                for name in who:
-                    found.update(self.keys.get((mention.type, "w", name, month), ()))
-                if mention.place:
-                    found.update(self.keys.get((mention.type, "w", "@" + mention.place, month), ()))
-            else:
-                found.update(self.keys.get((mention.type, "m", month), ()))
+            for key in keys:
+                found.update(self.keys.get((mention.type, month, key), ()))
         return sorted(found)
 
 
-def _names(mention: Mention) -> set[str]:
-    return _who(mention) | ({"@" + mention.place} if mention.place else set())
+def _keys(mention: Mention) -> set[tuple]:
+    keys = {("who", name) for name in _who(mention)} | {("country", c) for c in mention.countries}
+    keys.add(("article", mention.article))
+    if mention.place:
+        keys.add(("place", mention.place))
+    return keys
 
 
 def merge(mentions: list[Mention]) -> tuple[list[Event], list[Mention]]:
     """Cluster dated mentions into events; return (events ordered for the timeline, undated mentions)."""
     undated = [m for m in mentions if m.start is None]
     clusters: list[Cluster] = []
+    cluster_keys: list[set] = []
     index = _Index()
     # Precise dates first, so that coarse mentions ("mid-May") join the clusters of precise ones.
     for mention in sorted((m for m in mentions if m.start is not None),
@@ -154,30 +151,47 @@ def merge(mentions: list[Mention]) -> tuple[list[Event], list[Mention]]:
                 best_score, best_index = score, candidate
         if best_index is not None:
             cluster = clusters[best_index]
-            new_names = _names(mention) - cluster.who - {"@" + p for p in cluster.places}
+            new_keys = _keys(mention) - cluster_keys[best_index]
             cluster.add(mention)
-            if new_names:
-                index.add_names(best_index, cluster, new_names)  # findable by its new participants too
+            if new_keys:  # findable by its new participants, countries, places and articles too
+                cluster_keys[best_index] |= new_keys
+                index.add(best_index, cluster, new_keys)
         else:
             clusters.append(Cluster(mention))
-            index.add(len(clusters) - 1, clusters[-1], _names(mention))
+            cluster_keys.append(_keys(mention))
+            index.add(len(clusters) - 1, clusters[-1], cluster_keys[-1])
     events = [build_event(cluster.mentions) for cluster in clusters]
     events.sort(key=lambda e: (e.start, e.end, e.type, e.label, e.id))
     _dedupe_ids(events)
     return events, undated
 
 
+def _nested(inner: Mention, outer: Mention) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
 def build_event(cluster: list[Mention]) -> Event:
-    # The best date: most precise, then most sources agreeing, then the latest report.
-    support = Counter((m.start, m.end) for m in cluster if rank(m) == rank(cluster[0]))
-    best = max(
-        (m for m in cluster if rank(m) == rank(cluster[0])),
-        key=lambda m: (support[(m.start, m.end)], m.published, -m.priority, m.article, -m.sentence_begin),
-    )
-    conflicts = [
-        {"article": m.article, "published": m.published, "date_text": m.date_text, "start": m.start, "end": m.end}
-        for m in cluster if m.granularity == "day" and _disagrees(m, cluster)
-    ]
+    # A paragraph a scraped page repeats is one report, not two: support counts distinct sentences.
+    distinct = list({(m.article, m.sentence): m for m in cluster}.values())
+    precise = [m for m in distinct if rank(m) == min(rank(x) for x in distinct)]
+    # The best date: most precise; then the claim most sources support (a range is supported by the
+    # days nested in it: "a four-day trip starting Wednesday" and "the trip started Wednesday");
+    # then the latest report; then the editors' priority.
+    def support(claim: Mention) -> int:
+        return sum(1 for m in precise if _nested(m, claim))
+
+    best = max(precise, key=lambda m: (support(m), m.published, m.priority, m.article, -m.sentence_begin))
+    latest = max(distinct, key=lambda m: (m.published, m.article, m.sentence_begin))
+    # Day-precise claims that neither contain nor sit inside the chosen date: May 15-16 against May 16-17.
+    disagreeing = [m for m in distinct if m.granularity == "day" and best.granularity == "day"
+                   and not _nested(m, best) and not _nested(best, m)]
+    conflicts = []
+    if disagreeing:
+        claims = {(m.article, m.start, m.end): m for m in sorted(distinct, key=lambda m: m.sentence_begin)
+                  if m.granularity == "day" and (m in disagreeing or (m.start, m.end) == (best.start, best.end))}
+        conflicts = [{"article": m.article, "published": m.published, "date_text": m.date_text,
+                      "start": m.start, "end": m.end}
+                     for m in sorted(claims.values(), key=lambda m: (m.start, m.end, m.published, m.article))]
     sources = sorted(cluster, key=lambda m: (m.published, m.article, m.sentence_begin))
     # The label: the most specific template that a source of the winning rule could fill
     # ("Xi Jinping's visit to Moscow" over "Xi Jinping's trip").
@@ -186,18 +200,10 @@ def build_event(cluster: list[Mention]) -> Event:
     key = f"{best.type}|{best.start}|{best.end}|{label}"
     return Event(
         id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:12], type=best.type, label=label,
-        start=best.start, end=best.end, granularity=best.granularity, status=best.status,
+        start=best.start, end=best.end, granularity=best.granularity,
+        status=latest.status,  # the latest report knows best: announced, then held or cancelled
         sources=sources, conflicts=conflicts,
     )
-
-
-def _disagrees(mention: Mention, cluster: list[Mention]) -> bool:
-    """Day-precise claims that overlap without one containing the other: May 15-16 against May 16-17.
-    A day inside a longer claim (the first day of a four-day trip) is partial, not conflicting."""
-    def nested(a, b):
-        return (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
-
-    return any(other.granularity == "day" and not nested(mention, other) for other in cluster)
 
 
 def _dedupe_ids(events: list[Event]) -> None:

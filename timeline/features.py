@@ -19,6 +19,7 @@ from .temporal import Timex
 from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
+PLACE_REACH = 15  # words between a trigger and the place it happens in
 INVOLVING = ("leaders", "officials", "people", "countries", "groups", "actors")
 NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "several": 3, "many": 3, "dozens": 12}
@@ -274,13 +275,16 @@ class SentenceReader:
     def distance(reading: Reading, hit: Hit, timex: Timex) -> int:
         """Words between a trigger and a date (0 when they touch).
 
-        A date that opens the sentence ("Two days earlier, X and Y met") frames the whole clause: 1.
+        A date that opens the sentence ("Two days earlier, X and Y met") frames the whole clause: at most 3,
+        so that a date next to the trigger still wins ("On Monday, aides said Putin will visit next month").
         """
-        if reading.word_index(timex.begin) <= 2 and reading.folded[timex.end:timex.end + 1] == ",":
-            return 1
         if timex.begin >= hit.end:
-            return max(reading.word_index(timex.begin) - reading.word_index(hit.end - 1) - 1, 0)
-        return max(reading.word_index(hit.begin) - reading.word_index(max(timex.end - 1, 0)) - 1, 0)
+            words = max(reading.word_index(timex.begin) - reading.word_index(hit.end - 1) - 1, 0)
+        else:
+            words = max(reading.word_index(hit.begin) - reading.word_index(max(timex.end - 1, 0)) - 1, 0)
+        if reading.word_index(timex.begin) <= 2 and reading.folded[timex.end:timex.end + 1] == ",":
+            return min(words, 3)
+        return words
 
     def nearest(self, matcher_hits, hit: Hit):
         """The hit closest to a trigger, preferring one before it (the subject, the place of 'in X')."""
@@ -327,6 +331,16 @@ class SentenceReader:
                 return names[_norm(found.text)] if names else _norm(found.text)
         return None
 
+    def where(self, reading: Reading, hit: Hit, place: str | None) -> str | None:
+        """The country an event happens in: its destination ("visit India") or its place's country."""
+        destination = self.destination(reading, hit)
+        for name in (destination, place):
+            if name and _norm(name) in self.country_of:
+                return self.country_of[_norm(name)]
+            if name in self.lexicon.countries:
+                return name
+        return None
+
     def person_near(self, reading: Reading, hit: Hit) -> str | None:
         spans = [Hit(b, e, name, name) for b, e, name in reading.person_spans]
         near = self.nearest(spans, hit)
@@ -341,7 +355,9 @@ class SentenceReader:
                              reading.folded[max(0, h.begin - 12):h.begin], re.IGNORECASE)]
         after = [h for h in hits if 0 <= h.begin - hit.end <= 30]  # "talks in Geneva"
         near = after[0] if after else self.nearest(hits, hit)
-        return _norm(near.text) if near else None
+        if near is None or abs(reading.word_index(near.begin) - reading.word_index(hit.begin)) > PLACE_REACH:
+            return None  # "the visit ... a key economic lifeline to Moscow": too far to be the event's place
+        return _norm(near.text)
 
     def continuation(self, reading: Reading) -> Hit | None:
         """'it would take place', 'the visit is scheduled for': a phrase that dates an event named

@@ -1,6 +1,7 @@
 """Event mentions: one sentence that the rules classify as a summit, tariff move or parade."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -15,6 +16,7 @@ from .features import Reading, SentenceReader
 from .rulebook import EventType, Rule, Rulebook
 from .sentences import Sentence, split_sentences
 from .temporal import Timex, tag
+from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -56,6 +58,7 @@ class Mention:
     place: str | None
     priority: int
     label_rank: int = 0  # which of the rule's label templates was used: 0 is the editors' most specific
+    where: str | None = None  # the country it happens in, when the sentence says ("visit India", "in Beijing")
 
 
 class Classifier:
@@ -100,8 +103,17 @@ class Classifier:
                 found.append((event_type, best, hits[best.id], dated))
         return found
 
+    def may_concern(self, tokens: Tokens) -> bool:
+        """Does the text hold a trigger of any event type? A sentence without one is skipped by every
+        type in `classify_sentence`; an article without one has no mention at all."""
+        return any(self.reader.may_concern(t.name, tokens) for t in self.rulebook.types)
+
     def mentions(self, article: Article, timexes: list[Timex] | None = None) -> list[Mention]:
         body = article.body
+        tokens = Tokens(fold(body))
+        if not self.may_concern(tokens):
+            return []  # a sentence's words are words of the body: no sentence can hold a trigger
+        starts = [start for start, _ in tokens.words]
         if timexes is None:
             timexes = tag(body, article.published)
         result: list[Mention] = []
@@ -118,6 +130,8 @@ class Classifier:
                 if t.begin >= sentence.begin and t.end <= sentence.end:
                     inside.append(_shift(t, -sentence.begin))
                 index += 1
+            if not previous and not self.may_concern(_sentence_tokens(tokens, starts, sentence)):
+                continue  # no trigger, so no mention, and no undated mention just before to continue
             reading = self.reader.read(sentence.text, inside)
             found = [self._mention(article, sentence, reading, event_type, rule, hit, dated)
                      for event_type, rule, hit, dated in self.classify_sentence(reading)]
@@ -150,14 +164,18 @@ class Classifier:
         )]
 
     def _event_date(self, reading: Reading, hit, rule: Rule) -> Timex | None:
-        """The most precise date within the rule's reach of the trigger; the nearest among equals.
-        ("Next year's parade will take place on July 14": July 14, not the whole year.)"""
+        """The date nearest the trigger (the more precise among equally near ones); a more precise date
+        within reach replaces it only when it lies inside it ("this week ... on Thursday"), never when
+        they disagree ("Xi will visit Moscow next month, not Hanoi as on May 16")."""
         reach = rule.date_within if rule.needs_date else 10**6
         scored = [(self.reader.distance(reading, hit, t), t) for t in reading.event_dates]
         within = [(d, t) for d, t in scored if d <= reach] or scored
         if not within:
             return None
-        return min(within, key=lambda pair: (_precision(pair[1]), pair[0]))[1]
+        nearest = min(within, key=lambda pair: (pair[0], _precision(pair[1])))[1]
+        inside = [(d, t) for d, t in within if _precision(t) < _precision(nearest)
+                  and nearest.first <= t.first and t.last <= nearest.last]
+        return min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest
 
     def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                  dated: bool = True):
@@ -196,6 +214,7 @@ class Classifier:
             start=start, end=end, granularity=granularity,
             people=tuple(people), countries=tuple(countries), groups=tuple(groups),
             place=place, priority=rule.priority, label_rank=label_rank,
+            where=self.reader.where(reading, hit, place),
         )
 
 
@@ -204,6 +223,18 @@ GRANULARITY_ORDER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3,
 
 def _precision(timex: Timex) -> int:
     return GRANULARITY_ORDER.get(timex.granularity or "", 9)
+
+
+def _sentence_tokens(body: Tokens, starts: list[int], sentence: Sentence) -> Tokens:
+    """The words of one sentence taken from its body's (sentences end between words), as
+    `Tokens(fold(sentence.text))` would find them, without matching the text again."""
+    words = body.words[bisect.bisect_left(starts, sentence.begin):bisect.bisect_left(starts, sentence.end)]
+    tokens = Tokens.__new__(Tokens)
+    tokens.text = body.text[sentence.begin:sentence.end]
+    tokens.words = [(start - sentence.begin, word) for start, word in words]
+    tokens.exact = {word for _, word in words}
+    tokens.lower = {word.lower() for word in tokens.exact}
+    return tokens
 
 
 def _shift(timex: Timex, delta: int) -> Timex:
