@@ -67,3 +67,13 @@ def test_tag_prints_ranges_as_their_timeml_parts():
     assert ("Saturday", "2025-05-10") in found and ("Sunday", "2025-05-11") in found
     for t in json.loads(done.stdout):
         assert text[t["begin"]:t["end"]] == t["text"]
+
+
+def test_edge_years_do_not_sink_the_batch(tmp_path):
+    last = write_article(tmp_path, "last.txt", published="9999-12-30",
+                         body="During his four-day trip starting Friday, Xi will hold talks with Putin.")
+    first = write_article(tmp_path, "first.txt", published="0001-01-03", body="Xi and Putin met in Moscow on Monday.")
+    done = subprocess.run([str(BIN), "extract", str(last), str(first), "--format", "ics"], capture_output=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert b"DTSTART;VALUE=DATE:00010101\r\n" in done.stdout and b"DTSTART;VALUE=DATE:99991231\r\n" in done.stdout

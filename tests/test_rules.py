@@ -235,3 +235,14 @@ def test_names_with_odd_spacing_and_lookalike_phrases(classifier):
     # the organisation in a title is not a party; the person is
     ((label, people, _, groups),) = read("NATO Secretary General Mark Rutte met Trump in The Hague on June 24.")
     assert people == ("Mark Rutte", "Donald Trump") and groups == ()
+
+
+def test_words_after_an_opening_quote_are_read(classifier):
+    import datetime as dt
+
+    from timeline.articles import Article
+
+    body = "Officials said ‘Putin will visit China on Friday’.\nXi will hold ‘talks’ with Trump on Friday.\n"
+    mentions = classifier.mentions(Article("q", "t", dt.date(2025, 5, 8), body))
+    assert [(m.label, m.start) for m in mentions] == [
+        ("Vladimir Putin's visit to China", dt.date(2025, 5, 9)), ("Xi Jinping and Donald Trump talks", dt.date(2025, 5, 9))]

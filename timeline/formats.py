@@ -81,6 +81,10 @@ def _ics_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
 
 
+def _ics_date(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime drops the zeros of year 1
+
+
 def _fold(line: str) -> str:
     """Fold content lines at 75 octets (RFC 5545, 3.1) without splitting a UTF-8 character."""
     out, current = [], ""
@@ -98,12 +102,13 @@ def icalendar(events) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//newsroom-timeline//EN", "CALSCALE:GREGORIAN"]
     for event in events:
         stamp = max(s.published for s in event.sources)
+        after_end = event.end + dt.timedelta(days=1) if event.end < dt.date.max else event.end
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event.id}@newsroom-timeline",
-            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
-            f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.end + dt.timedelta(days=1):%Y%m%d}",  # non-inclusive
+            f"DTSTAMP:{_ics_date(stamp)}T000000Z",
+            f"DTSTART;VALUE=DATE:{_ics_date(event.start)}",
+            f"DTEND;VALUE=DATE:{_ics_date(after_end)}",  # non-inclusive
             f"SUMMARY:{_ics_escape(event.label)}",
             f"CATEGORIES:{_ics_escape(event.type)}",
             f"DESCRIPTION:{_ics_escape(event.sources[0].sentence)}",

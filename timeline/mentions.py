@@ -248,7 +248,8 @@ def _stretch_by_duration(reading: Reading, hit, date: Timex, start, end):
     for timex in reading.timexes:
         match = DURATION_DAYS.match(timex.value) if timex.type == "DURATION" else None
         if match and 0 <= hit.begin - timex.end <= 3 and 1 < int(match.group(1)) <= 31:
-            return start, start + dt.timedelta(days=int(match.group(1)) - 1)
+            days = dt.timedelta(days=int(match.group(1)) - 1)
+            return start, (start + days) if dt.date.max - start >= days else dt.date.max
     return start, end
 
 

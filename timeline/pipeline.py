@@ -1,6 +1,7 @@
 """The whole flow: articles -> sentences -> time expressions -> mentions -> rules -> events."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -10,6 +11,7 @@ from .mentions import Classifier, Mention
 from .rulebook import load_rulebook
 
 _CLASSIFIERS: dict[tuple[str, str], Classifier] = {}
+log = logging.getLogger("timeline.pipeline")
 
 
 def classifier_for(rules_dir=None) -> Classifier:
@@ -39,8 +41,13 @@ def build_timeline(articles: Iterable[Article | ArticleError], classifier: Class
         if isinstance(article, ArticleError):
             errors.append(article)
             continue
+        try:
+            mentions.extend(classifier.mentions(article))
+        except Exception as exc:  # a bug must cost one article, never the batch
+            log.exception("article %s could not be analysed", article.path or article.id)
+            errors.append(ArticleError(article.path or article.id, "analysis", f"internal error: {exc!r}"))
+            continue
         count += 1
-        mentions.extend(classifier.mentions(article))
     events, undated = merge(mentions)
     return Timeline(events, undated, classifier.rules_version, count, errors)
 

@@ -138,8 +138,8 @@ class WordMatcher:
             return
         after = 0
         for start, word in tokens.words:
-            if start < after or (start and folded_text[start - 1] == "'"):
-                continue
+            if start < after or (start > 1 and folded_text[start - 1] == "'" and folded_text[start - 2].isalnum()):
+                continue  # the "s" of "Xi's"; but not a word after an opening quote: 'Putin will...
             key = word.lower() if self.ignore_case else word
             candidates = self._by_word.get(key, [])
             if self._by_prefix:
