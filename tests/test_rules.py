@@ -246,3 +246,16 @@ def test_words_after_an_opening_quote_are_read(classifier):
     mentions = classifier.mentions(Article("q", "t", dt.date(2025, 5, 8), body))
     assert [(m.label, m.start) for m in mentions] == [
         ("Vladimir Putin's visit to China", dt.date(2025, 5, 9)), ("Xi Jinping and Donald Trump talks", dt.date(2025, 5, 9))]
+
+
+def test_a_type_with_many_rules_runs_on_the_engine(tmp_path):
+    """The engine fails on facts with hundreds of fields (error 302): rules are sharded, facts trimmed."""
+    folder = copy_rules(tmp_path)
+    path = folder / "parade.yaml"
+    text = path.read_text()
+    block = text[text.index("  - id: parade.military"):text.index("  - id: parade.troops-march")]
+    copies = "".join(block.replace("parade.military", f"parade.copy{i}") for i in range(60))
+    path.write_text(text.replace("  - id: parade.troops-march", copies + "  - id: parade.troops-march"))
+    done = subprocess.run([str(BIN), "rules", "check", str(folder)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.startswith("68 rules in 3 files")

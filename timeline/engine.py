@@ -74,11 +74,15 @@ def rule_condition(rule: Rule, index: int) -> dict:
     return {"$and": terms}
 
 
-def compile_ruleset(rules: tuple[Rule, ...], name: str) -> dict:
+SHARD_SIZE = 16  # rules per engine ruleset: a fact matching ~40 rules of one ruleset fails (error 302/303)
+
+
+def compile_ruleset(rules: tuple[Rule, ...], name: str, offset: int = 0) -> dict:
+    """One ruleset of rules numbered from `offset` (the index their features carry)."""
     return {
         name: {
             f"r{index}": {"all": [{"m": rule_condition(rule, index)}], "run": f"{name}/{rule.id}"}
-            for index, rule in enumerate(rules)
+            for index, rule in enumerate(rules, start=offset)
         }
     }
 
@@ -109,16 +113,21 @@ class RuleEngine:
     def __init__(self, rulebook: Rulebook):
         self.version = rulebook.version
         self.types = {event_type.name: event_type.rules for event_type in rulebook.types}
-        self._rulesets: dict[str, str] = {}
+        self._rulesets: dict[str, list[str]] = {}
+        self._fields: dict[str, set[str]] = {}
         self.definitions: dict[str, dict] = {}
         host = _host()
         generation = next(_GENERATION)
         for type_name, rules in self.types.items():
-            name = f"{type_name}_{rulebook.version}_{generation}"
-            definition = compile_ruleset(rules, name)
-            self.definitions[type_name] = definition[name]
-            self._register(host, definition)
-            self._rulesets[type_name] = name
+            self.definitions[type_name] = {}
+            self._rulesets[type_name] = []
+            for offset in range(0, len(rules), SHARD_SIZE):
+                name = f"{type_name}_{rulebook.version}_{generation}_{offset // SHARD_SIZE}"
+                definition = compile_ruleset(rules[offset:offset + SHARD_SIZE], name, offset)
+                self.definitions[type_name].update(definition[name])
+                self._fields[name] = _fields(definition[name])
+                self._register(host, definition)
+                self._rulesets[type_name].append(name)
 
     @staticmethod
     def _register(host: _Host, definition: dict) -> None:
@@ -137,19 +146,49 @@ class RuleEngine:
     def fired_rules(self, type_name: str, features: dict) -> list[str]:
         """Ids of the rules of `type_name` whose conditions the features meet, in file order."""
         host = _host()
-        fact = {**features, "kind": "mention", "id": next(_FACT_IDS)}
-        name = self._rulesets[type_name]
-        with _LOCK:
-            host.fired.clear()
-            try:
-                host.assert_fact(name, fact)
-            except durable_engine.MessageNotHandledException:
-                return []
-            finally:
+        fired: set[str] = set()
+        for name in self._rulesets[type_name]:
+            # only the fields this ruleset reads: the engine fails (error 302) on facts with hundreds
+            fields = self._fields[name]
+            fact = {key: value for key, value in features.items() if key in fields}
+            fact.update(kind="mention", id=next(_FACT_IDS))
+            with _LOCK:
+                host.fired.clear()
                 try:
-                    host.retract_fact(name, fact)
+                    host.assert_fact(name, fact)
                 except durable_engine.MessageNotHandledException:
-                    pass
-            fired = {rule_id for fact_id, rule_id in host.fired if fact_id == fact["id"]}
-            host.fired.clear()
+                    continue
+                except Exception as exc:  # the engine's own errors carry a code and no location
+                    raise EngineError(f"rules engine failed on ruleset {name}: {exc}") from exc
+                finally:
+                    try:
+                        host.retract_fact(name, fact)
+                    except Exception:
+                        pass
+                fired |= {rule_id for fact_id, rule_id in host.fired if fact_id == fact["id"]}
+                host.fired.clear()
         return [rule.id for rule in self.types[type_name] if rule.id in fired]
+
+
+class EngineError(RuntimeError):
+    pass
+
+
+def _fields(rules: dict) -> set[str]:
+    """Every fact field the conditions of a ruleset name."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.startswith("$") or key == "m":  # operators and the binding hold conditions
+                    walk(value)
+                else:
+                    found.add(key)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for rule in rules.values():
+        walk(rule["all"])
+    return found
