@@ -11,6 +11,7 @@ from .mentions import Classifier, Mention
 from .rulebook import load_rulebook
 
 _CLASSIFIERS: dict[tuple[str, str], Classifier] = {}
+KEEP_CLASSIFIERS = 4
 log = logging.getLogger("timeline.pipeline")
 
 
@@ -21,6 +22,9 @@ def classifier_for(rules_dir=None) -> Classifier:
     key = (rulebook.directory, rulebook.version)
     if key not in _CLASSIFIERS:
         _CLASSIFIERS[key] = Classifier(rulebook)
+        # keep the newest few: an editor's every save is a new version, and each costs megabytes
+        for old in list(_CLASSIFIERS)[:-KEEP_CLASSIFIERS]:
+            del _CLASSIFIERS[old]
     return _CLASSIFIERS[key]
 
 
