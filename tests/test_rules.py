@@ -188,7 +188,7 @@ def test_rules_diff_shows_what_an_edit_does(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "- disappears:   2025-09-03..2025-09-03 parade 'Troops march through Beijing' (parade.troops-march)",
+        "- disappears:   2025-09-03..2025-09-03 parade 'Troops march through Beijing' held (parade.troops-march)",
         "1 change(s) against the rules committed at HEAD",
     ]
 

@@ -137,7 +137,8 @@ def _keys(mention: Mention) -> set[tuple]:
 
 def merge(mentions: list[Mention]) -> tuple[list[Event], list[Mention]]:
     """Cluster dated mentions into events; return (events ordered for the timeline, undated mentions)."""
-    undated = [m for m in mentions if m.start is None]
+    undated = sorted((m for m in mentions if m.start is None),
+                     key=lambda m: (m.published, m.article, m.sentence_begin, m.type))
     clusters: list[Cluster] = []
     cluster_keys: list[set] = []
     index = _Index()

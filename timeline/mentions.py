@@ -137,6 +137,8 @@ class Classifier:
                      for event_type, rule, hit, dated in self.classify_sentence(reading)]
             if not found and previous:
                 found = self._continuation(article, sentence, reading, previous)
+                if found:  # the event named before is dated now: no longer undated
+                    result = [m for m in result if m is not previous[-1]]
             result.extend(found)
             previous = [m for m in found if m.start is None] if found else []
         return result

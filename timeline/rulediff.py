@@ -46,13 +46,13 @@ def _events(classifier: Classifier, articles) -> list[Event]:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # appears | disappears | changes type | changes date
+    kind: str  # appears | disappears | changes type | changes date | changes label | changes status
     before: Event | None
     after: Event | None
 
     def __str__(self) -> str:
         def show(e: Event) -> str:
-            return f"{e.start}..{e.end} {e.type} {e.label!r} ({e.sources[0].rule})"
+            return f"{e.start}..{e.end} {e.type} {e.label!r} {e.status} ({e.sources[0].rule})"
 
         if self.kind == "appears":
             return f"+ appears:      {show(self.after)}"
@@ -81,6 +81,10 @@ def diff_events(before: list[Event], after: list[Event]) -> list[Change]:
             changes.append(Change("changes type", old, new))
         elif (new.start, new.end) != (old.start, old.end):
             changes.append(Change("changes date", old, new))
+        elif new.label != old.label:
+            changes.append(Change("changes label", old, new))
+        elif new.status != old.status:
+            changes.append(Change("changes status", old, new))
     changes += [Change("appears", None, new) for i, new in enumerate(after) if i not in matched_after]
     return changes
 

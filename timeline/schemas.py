@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-GRANULARITIES = ("day", "week", "month", "season", "quarter", "year", "decade", "century")
+GRANULARITIES = ("day", "week", "month", "quarter", "year")  # the contract's list
+# Finer distinctions of the tagger, said in the contract's terms: a season is about a quarter,
+# a decade or century is told in years.
+CONTRACT_GRANULARITY = {"season": "quarter", "decade": "year", "century": "year"}
 
 
 class SourceSchema(Schema):
@@ -71,7 +74,8 @@ def mention_source(mention) -> dict:
 def event_record(event) -> dict:
     return {
         "id": event.id, "type": event.type, "label": event.label, "start": event.start, "end": event.end,
-        "granularity": event.granularity, "status": event.status, "participants": event.participants,
+        "granularity": CONTRACT_GRANULARITY.get(event.granularity, event.granularity), "status": event.status,
+        "participants": event.participants,
         "sources": [mention_source(m) for m in event.sources], "conflicts": event.conflicts,
     }
 
