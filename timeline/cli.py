@@ -8,6 +8,7 @@ import os
 import sys
 
 from . import __version__
+from .formats import FORMATS
 
 
 def _default_corpus():
@@ -126,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="print the ordered timeline of article files and folders")
     extract.add_argument("paths", nargs="+", metavar="PATH")
-    extract.add_argument("--format", choices=("json", "timelinejs", "ics", "csv"), default="json")
+    extract.add_argument("--format", choices=FORMATS, default="json")
     extract.add_argument("--rules", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
     extract.set_defaults(func=cmd_extract)
 

@@ -11,9 +11,8 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .mentions import GRANULARITY_ORDER as GRANULARITY_RANK
 from .mentions import Mention
-
-GRANULARITY_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
 COARSE = 4  # year or coarser: merge only when the place agrees too
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .rulebook import INVOLVING_KINDS as INVOLVING
 from .rulebook import EventType, Lexicon, Rule
 from .temporal import Timex
 from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
 PLACE_REACH = 15  # words between a trigger and the place it happens in
-INVOLVING = ("leaders", "officials", "people", "countries", "groups", "actors")
 NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "several": 3, "many": 3, "dozens": 12}
 WORD = re.compile(r"[\w'’-]+")
