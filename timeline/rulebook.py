@@ -10,13 +10,13 @@ import hashlib
 import re
 import re._constants as sre_constants
 import re._parser as sre_parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from .wordlists import WordMatcher, check_entry
+from .wordlists import check_entry
 
 SHARED_FILES = ("actors.yaml", "language.yaml")
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -42,6 +42,9 @@ class RulebookInvalid(ValueError):
 
 # ---------------------------------------------------------------- YAML with line numbers
 
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+MAX_YAML_NODES = 200_000  # values in one file once aliases are expanded; actors.yaml has about 5,600
+
 def load_yaml_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
     """Parse YAML and return (data, lines) where lines maps a path like ("rules", 0, "id") to its line."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when present: 10x faster
@@ -52,13 +55,22 @@ def load_yaml_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
     lines: dict[tuple, int] = {}
     if root is None:
         return None, lines
+    budget = [MAX_YAML_NODES]
 
     def walk(node, path):
+        # aliases make the tree a graph: '&a [*b, *b, ...]' nine deep is a billion nodes to walk
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise DuplicateOrBadKey(node.start_mark.line + 1,
+                                    f"more than {MAX_YAML_NODES} values (aliases repeated too often?)")
         lines[path] = node.start_mark.line + 1
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
+            # walked by hand below, so a tag would be dropped silently: '!!python/object/apply:os.system [x]'
+            raise DuplicateOrBadKey(node.start_mark.line + 1, f"the tag {node.tag!r} is not allowed here")
         if isinstance(node, yaml.MappingNode):
             out = {}
             for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
+                key = construct(key_node)
                 if not isinstance(key, (str, int)):
                     raise DuplicateOrBadKey(key_node.start_mark.line + 1, f"a key must be a word, not {key!r}")
                 if key in out:
@@ -68,9 +80,25 @@ def load_yaml_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [walk(child, path + (i,)) for i, child in enumerate(node.value)]
-        return loader.construct_object(node, deep=True)
+        return construct(node)
 
-    return walk(root, ()), lines
+    def construct(node):
+        try:
+            return loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways: '!!timestamp 2025-99-99'
+            raise DuplicateOrBadKey(node.start_mark.line + 1,
+                                    f"not a valid {node.tag.rsplit(':', 1)[-1]} value: {str(exc)[:100]}") from None
+
+    data = walk(root, ())
+    last = last_line(text)  # '\r' and U+2028 are line breaks to YAML, not to the editors' tools
+    return data, {path: min(line, last) for path, line in lines.items()}
+
+
+def last_line(text: str) -> int:
+    """The number of the file's last line (1 for an empty file)."""
+    return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
 
 
 class DuplicateOrBadKey(Exception):
@@ -366,14 +394,6 @@ class Lexicon:
     continuations: list[str]
     anaphors: list[str]
     irregular_verbs: dict[str, list[str]]
-    matchers: dict = field(default_factory=dict, repr=False)
-
-    def matcher(self, name: str, entries, ignore_case: bool = True) -> WordMatcher:
-        """Compiled once per rulebook and reused for every sentence."""
-        key = (name, ignore_case)
-        if key not in self.matchers:
-            self.matchers[key] = WordMatcher(entries, self.irregular_verbs, ignore_case)
-        return self.matchers[key]
 
 
 @dataclass
@@ -400,17 +420,20 @@ def _load_file(path: Path, schema: Schema, errors: list[RuleFileError]):
     except OSError as exc:
         errors.append(RuleFileError(name, 1, exc.strerror or str(exc)))
         return None, {}
+    last = last_line(text)
     try:
         data, lines = load_yaml_with_lines(text)
     except yaml.MarkedYAMLError as exc:
+        # the parser may point one line past the end of a truncated file
         mark = exc.problem_mark or exc.context_mark
-        errors.append(RuleFileError(name, (mark.line + 1) if mark else 1, f"not valid YAML: {exc.problem}"))
+        line = min((mark.line + 1) if mark else 1, last)
+        errors.append(RuleFileError(name, line, f"not valid YAML: {exc.problem}"))
         return None, {}
     except yaml.YAMLError as exc:
         errors.append(RuleFileError(name, 1, f"not valid YAML: {exc}"))
         return None, {}
     except DuplicateOrBadKey as exc:
-        errors.append(RuleFileError(name, exc.line, str(exc)))
+        errors.append(RuleFileError(name, min(exc.line, last), str(exc)))
         return None, {}
     except RecursionError:
         errors.append(RuleFileError(name, 1, "nested too deeply"))
