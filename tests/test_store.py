@@ -171,3 +171,100 @@ def test_readers_see_the_old_or_the_new_rules_never_a_mix(store, tmp_path, class
         reader.join()
     events, _, version = store.events_page(limit=1000)
     assert mixed == [] and version == edited.rules_version and seen <= {classifier.rules_version, edited.rules_version}
+
+
+# --- incremental ingest: the same events as merging everything at once ------------------------
+
+NEWS = CORPUS.parent / "tests" / "data" / "news"
+
+
+def _all_articles():
+    from timeline.articles import load_paths
+
+    found, errors = load_paths([CORPUS, NEWS])
+    assert not errors and len(found) > SEED
+    return found
+
+
+def _stored_events(store):
+    events, more, _ = store.events_page(limit=1000)
+    assert more is None
+    return events
+
+
+@pytest.mark.parametrize("order", ["published", "reversed", "shuffled", "by-id"])
+def test_incremental_ingest_gives_the_events_of_a_full_merge(database_url, classifier, order):  # noqa: F811
+    import random
+
+    from timeline.pipeline import timeline_from_paths
+
+    expected = timeline_from_paths([CORPUS, NEWS], RULES).events
+    assert expected
+    found = _all_articles()
+    found.sort(key=lambda a: (a.published, a.id))
+    if order == "reversed":
+        found.reverse()
+    elif order == "shuffled":
+        random.Random(7).shuffle(found)
+    elif order == "by-id":
+        found.sort(key=lambda a: a.id, reverse=True)
+    opened = Store(database_url)
+    opened.create_schema()
+    try:
+        for item in found:
+            result = opened.ingest(item, classifier)
+            assert result.created
+            # what the ingest reports is what the store now serves for that article
+            assert [e.id for e in result.events] == [e.id for e in opened.article(item.id)[1]]
+        stored = _stored_events(opened)
+        assert [e.id for e in stored] == [e.id for e in expected]
+        assert stored == expected  # ids, dates, labels, sources, conflicts: field for field
+        assert opened.stats()["events"] == len(expected)
+    finally:
+        opened.close()
+
+
+def test_batch_ingest_gives_the_same_events_and_skips_duplicates(database_url, classifier):  # noqa: F811
+    from timeline.articles import iter_articles
+    from timeline.pipeline import timeline_from_paths
+
+    expected = timeline_from_paths([CORPUS, NEWS], RULES).events
+    opened = Store(database_url)
+    opened.create_schema()
+    try:
+        report = opened.ingest_many(iter_articles([NEWS, CORPUS, NEWS]), classifier, batch_size=4)
+        assert report.added == len(_all_articles()) and report.errors == []
+        assert report.duplicates == len(list(NEWS.glob("*.txt")))
+        assert _stored_events(opened) == expected
+    finally:
+        opened.close()
+
+
+def test_a_window_of_one_type_is_an_index_search():
+    """GET /timeline?type=...&from=...&to=... reads an index range, never the whole events table."""
+    import sqlalchemy
+
+    from timeline import store as store_module
+
+    engine = sqlalchemy.create_engine("sqlite://")
+    store_module.metadata.create_all(engine)
+    events = store_module.events
+    query = (sqlalchemy.select(events.c.payload)
+             .where((events.c.generation == 1) & (events.c.span_class == 0) & (events.c.type == "summit")
+                    & (events.c.start >= dt.date(2025, 4, 1)) & (events.c.start <= dt.date(2025, 5, 31))
+                    & (events.c.end >= dt.date(2025, 5, 1)))
+             .order_by(events.c.start, events.c.end, events.c.type, events.c.id).limit(101))
+    compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+    with engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert "ix_events_by_type" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_long_events_are_found_by_a_window_inside_them(store, classifier):
+    text = "Chinese and Russian troops will march together through Red Square in 2026, officials said."
+    result = store.ingest(article(text=text, url="https://example.com/year"), classifier)
+    year_events = [e for e in result.events if e.start == dt.date(2026, 1, 1)]
+    if not year_events:
+        pytest.skip("the rules give this sentence no year-long event")
+    window = store.events_page(start=dt.date(2026, 7, 1), end=dt.date(2026, 7, 31))[0]
+    assert year_events[0].id in {e.id for e in window}

@@ -7,23 +7,38 @@ are rebuilt tolerantly (unknown keys ignored, missing ones defaulted) so that th
 grow without breaking stored data.
 
 Writes are serialized: a lock in the process, `BEGIN IMMEDIATE` on SQLite and a transaction-level
-advisory lock on PostgreSQL. Every write rewrites the events in the same transaction as the change
-(`recompute_events`), so readers see the timeline before or after a write, never a mix.
+advisory lock on PostgreSQL.
+
+Ingest is incremental. `timeline.events.merge` only puts a mention into a cluster whose first
+mention's dates overlap its own, so the mentions of one type fall into regions: runs of days
+connected through mentions' date intervals (finer than the month buckets merge looks clusters up
+by, and just as exact). A new article's mentions are merged again with the stored mentions of their
+regions only, and only those regions' events are replaced, in the same transaction as the article
+(readers see the timeline before or after a write, never a mix). A region is as large as the chain
+of overlapping mentions it holds: a year-long mention ("in 2025") joins the whole year of its type.
+
+Mentions and events carry a generation: readers read the generation named in `meta` ("generation")
+only. Classifying the archive again (`timeline reprocess`, or changed rule files) builds a new
+generation beside the served one and switches to it in one transaction when it is complete.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import heapq
+import itertools
 import logging
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import (
-    JSON, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine, delete,
-    event as sa_event, func, insert, select, text, tuple_, update,
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine,
+    delete, event as sa_event, false, func, insert, inspect, select, text, true, tuple_, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -35,6 +50,7 @@ log = logging.getLogger("timeline.store")
 
 DEFAULT_DATABASE_URL = "sqlite:///timeline.sqlite"
 WRITE_LOCK_KEY = 0x74696D65  # PostgreSQL advisory lock shared by every writer of a database
+PAGE_CACHE = 512  # timeline pages kept per process (each valid until the next write)
 
 metadata = MetaData()
 
@@ -52,24 +68,37 @@ articles = Table(
     Index("ix_articles_order", "published", "id"),
 )
 
+SHORT_DAYS = 31  # a mention whose last day is at most this many days after its first is "short"
+
 mentions = Table(
     "mentions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("generation", Integer, nullable=False),
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("type", String(64), nullable=False),
     Column("start", Date),
     Column("end", Date),
-    Column("rules_version", String(64), nullable=False, index=True),
+    # first and last day as ordinals (null when undated); "long": more than SHORT_DAYS apart
+    Column("day_lo", Integer),
+    Column("day_hi", Integer),
+    Column("long", Boolean, nullable=False),
+    Column("rules_version", String(64), nullable=False),
     Column("payload", JSON, nullable=False),
-    Index("ix_mentions_type_start", "type", "start"),
+    Index("ix_mentions_region", "generation", "type", "long", "day_lo"),
+    Index("ix_mentions_article", "article_id", "generation"),
 )
+
+# How long an event may be in each span class (days): the class bounds the start of a window query
+SPAN_CLASSES = (31, 366, None)
 
 events = Table(
     "events", metadata,
+    Column("generation", Integer, primary_key=True),
     Column("id", String(64), primary_key=True),
     Column("type", String(64), nullable=False),
     Column("start", Date, nullable=False),
     Column("end", Date, nullable=False),
+    Column("span_class", Integer, nullable=False),
     Column("granularity", String(16)),
     Column("label", Text, nullable=False),
     Column("rules_version", String(64), nullable=False),
@@ -78,9 +107,23 @@ events = Table(
     Column("participants", Text, nullable=False),
     Column("sources", Text, nullable=False),
     Column("payload", JSON, nullable=False),
-    Index("ix_events_order", "start", "end", "type", "id"),
-    Index("ix_events_type_start", "type", "start"),
-    Index("ix_events_end", "end"),
+    Index("ix_events_by_type", "generation", "span_class", "type", "start", "end", "id"),
+    Index("ix_events_by_start", "generation", "span_class", "start", "end", "type", "id"),
+)
+
+article_events = Table(
+    "article_events", metadata,
+    Column("generation", Integer, primary_key=True),
+    Column("article_id", String(64), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Index("ix_article_events_event", "generation", "event_id"),
+)
+
+# articles already classified into a generation that is being built (see reprocess)
+staged = Table(
+    "staged", metadata,
+    Column("generation", Integer, primary_key=True),
+    Column("article_id", String(64), primary_key=True),
 )
 
 meta = Table(
@@ -88,6 +131,8 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+DERIVED = (article_events, events, mentions, staged)  # rebuilt from the articles whenever needed
 
 
 # --- plain JSON from dataclasses, and back ---------------------------------------------------
@@ -130,27 +175,61 @@ def _convert(annotation: str, value):
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _fields(cls) -> tuple[tuple[str, str, bool], ...]:
+    """(name, annotation, has a default) of each init field of a dataclass, read once."""
+    return tuple(
+        (f.name, f.type if isinstance(f.type, str) else getattr(f.type, "__name__", None) or str(f.type),
+         f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+        for f in dataclasses.fields(cls) if f.init)
+
+
 def rebuild(cls, data: dict, **nested):
     """A dataclass from stored JSON: unknown keys ignored, missing ones defaulted, dates parsed.
     `nested` maps a field name to a function that rebuilds its value."""
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if not f.init:
-            continue
-        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", None) or str(f.type)
-        if f.name not in data:
-            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+    for name, annotation, has_default in _fields(cls):
+        if name not in data:
+            if has_default:
                 continue
-            kwargs[f.name] = _empty(annotation)
-        elif f.name in nested:
-            kwargs[f.name] = nested[f.name](data[f.name])
+            kwargs[name] = _empty(annotation)
+        elif name in nested:
+            kwargs[name] = nested[name](data[name])
         else:
-            kwargs[f.name] = _convert(annotation, data[f.name])
+            kwargs[name] = _convert(annotation, data[name])
     return cls(**kwargs)
 
 
 def mention_from_json(data: dict) -> Mention:
     return rebuild(Mention, data)
+
+
+def mention_json(mention: Mention) -> dict:
+    """`plain(mention)`, without the deep copies of `dataclasses.asdict` (the store writes many)."""
+    out = {}
+    for name, _, _ in _fields(Mention):
+        value = getattr(mention, name)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = [v if isinstance(v, str) else plain(v) for v in value]
+        elif not (value is None or isinstance(value, (str, int))):
+            value = plain(value)
+        out[name] = value
+    return out
+
+
+def event_json(event: Event) -> dict:
+    """`plain(event)`, built the same way as `mention_json`."""
+    out = {}
+    for name, _, _ in _fields(Event):
+        value = getattr(event, name)
+        if name == "sources":
+            value = [mention_json(m) for m in value]
+        else:
+            value = plain(value)
+        out[name] = value
+    return out
 
 
 def _conflict(data: dict) -> dict:
@@ -227,6 +306,47 @@ class StoredArticle:
     body: str | None = None
 
 
+@dataclasses.dataclass
+class IngestReport:
+    """What a batch ingest did: new articles, articles already stored, files refused."""
+    added: int = 0
+    duplicates: int = 0
+    errors: list[ArticleError] = dataclasses.field(default_factory=list)
+
+
+def span_class(start: dt.date, end: dt.date) -> int:
+    days = (end - start).days + 1
+    for index, longest in enumerate(SPAN_CLASSES):
+        if longest is None or days <= longest:
+            return index
+    return len(SPAN_CLASSES) - 1
+
+
+def _coalesce(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping day intervals joined (days that merely touch stay apart: they cannot interact)."""
+    joined: list[list[int]] = []
+    for lo, hi in sorted(intervals):
+        if joined and lo <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], hi)
+        else:
+            joined.append([lo, hi])
+    return [(lo, hi) for lo, hi in joined]
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for begin in range(0, len(items), size):
+        yield items[begin:begin + size]
+
+
+def mention_row(generation: int, mention: Mention) -> dict:
+    lo = mention.start.toordinal() if mention.start is not None else None
+    hi = mention.end.toordinal() if mention.end is not None else lo
+    return {"generation": generation, "article_id": mention.article, "type": mention.type, "start": mention.start,
+            "end": mention.end, "day_lo": lo, "day_hi": hi,
+            "long": lo is not None and hi - lo > SHORT_DAYS,
+            "rules_version": mention.rules_version, "payload": mention_json(mention)}
+
+
 class Store:
     def __init__(self, url: str = DEFAULT_DATABASE_URL):
         self.url = normalize_url(url)
@@ -234,12 +354,23 @@ class Store:
         self.backend = self.engine.dialect.name
         self._lock = threading.RLock()
         self._rules_version: str | None = None  # version of the stored mentions, as last seen
+        self._pages: OrderedDict[tuple, tuple] = OrderedDict()  # recent timeline pages, by revision and query
 
     def close(self) -> None:
         self.engine.dispose()
 
     def create_schema(self) -> None:
         with self.writing() as conn:
+            found = inspect(conn)
+            columns = {f"{t}.{c['name']}" for t in ("events", "mentions") if found.has_table(t)
+                       for c in found.get_columns(t)}
+            if columns and not {"events.span_class", "mentions.day_lo"} <= columns:
+                # a store from before generations: its derived tables are rebuilt from the articles
+                for table in ("article_events", "events", "mentions", "staged"):
+                    conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+                if found.has_table("meta"):
+                    conn.execute(delete(meta).where(meta.c.key.in_(["analysis_version", "generation"])))
+                log.info("store schema upgraded: mentions and events will be built again")
             metadata.create_all(conn)
 
     # --- transactions ---
@@ -275,6 +406,15 @@ class Store:
     def _bump_revision(self, conn: Connection) -> None:
         self._set_meta(conn, "revision", str(int(self._get_meta(conn, "revision") or 0) + 1))
 
+    def _served(self, conn: Connection) -> int:
+        """The generation readers see."""
+        return int(self._get_meta(conn, "generation") or 0)
+
+    def _new_generation(self, conn: Connection) -> int:
+        number = max(int(self._get_meta(conn, "next_generation") or 1), self._served(conn) + 1)
+        self._set_meta(conn, "next_generation", str(number + 1))
+        return number
+
     # --- writes ---
 
     def load_corpus_once(self, paths: Iterable[str | Path], classifier: Classifier) -> list[ArticleError]:
@@ -284,31 +424,72 @@ class Store:
             if self._get_meta(conn, "corpus_loaded_at"):
                 return errors
             self._sync(conn, classifier)
-            added = 0
+            generation = self._served(conn)
+            added, found = 0, []
             for item in iter_articles(paths):
                 if isinstance(item, ArticleError):
                     errors.append(item)
-                elif self._add_article(conn, item, classifier):
+                    continue
+                item_mentions = classifier.mentions(item)
+                if self._add_article(conn, item, item_mentions, generation):
                     added += 1
+                    found.extend(item_mentions)
             if added:
-                recompute_events(conn, classifier.rules_version)
+                self._remerge(conn, generation, classifier.rules_version, found)
                 self._bump_revision(conn)
             self._set_meta(conn, "corpus_loaded_at", dt.datetime.now(dt.timezone.utc).isoformat())
             log.info("corpus loaded: %d articles, %d refused", added, len(errors))
         return errors
 
     def ingest(self, article: Article, classifier: Classifier) -> Ingested:
-        """Store one article and rewrite the events; the same url or text again changes nothing."""
+        """Store one article and update the events its mentions can touch; the same url or text again
+        changes nothing. The article is classified before the write lock is taken."""
+        found = classifier.mentions(article)
         with self.writing() as conn:
             existing = self._existing_id(conn, article)
             if existing:
                 return Ingested(existing, False, [])
             self._sync(conn, classifier)
-            self._add_article(conn, article, classifier)
-            all_events = recompute_events(conn, classifier.rules_version)
+            generation = self._served(conn)
+            self._add_article(conn, article, found, generation)
+            touched = self._remerge(conn, generation, classifier.rules_version, found)
             self._bump_revision(conn)
-        produced = [e for e in all_events if any(s.article == article.id for s in e.sources)]
+        produced = [e for e in touched if any(s.article == article.id for s in e.sources)]
+        produced.sort(key=lambda e: (e.start, e.end, e.type, e.id))
         return Ingested(article.id, True, produced)
+
+    def ingest_many(self, items: Iterable[Article | ArticleError], classifier: Classifier,
+                    batch_size: int = 200) -> IngestReport:
+        """Store a stream of articles, one transaction per batch of `batch_size` (classified before the
+        batch's write lock is taken); refused files are reported, duplicates skipped."""
+        report = IngestReport()
+        batch: list[tuple[Article, list[Mention]]] = []
+        for item in items:
+            if isinstance(item, ArticleError):
+                report.errors.append(item)
+                continue
+            batch.append((item, classifier.mentions(item)))
+            if len(batch) >= batch_size:
+                self._write_batch(batch, classifier, report)
+                batch = []
+        if batch:
+            self._write_batch(batch, classifier, report)
+        return report
+
+    def _write_batch(self, batch: list[tuple[Article, list[Mention]]], classifier: Classifier,
+                     report: IngestReport) -> None:
+        with self.writing() as conn:
+            self._sync(conn, classifier)
+            generation = self._served(conn)
+            found: list[Mention] = []
+            for (_, article_mentions), added in zip(batch, self._add_articles(conn, batch, generation)):
+                if added:
+                    report.added += 1
+                    found.extend(article_mentions)
+                else:
+                    report.duplicates += 1
+            self._remerge(conn, generation, classifier.rules_version, found)
+            self._bump_revision(conn)
 
     def sync_rules(self, classifier: Classifier) -> bool:
         """Re-classify every stored article when the rules changed; True when the events were rewritten."""
@@ -323,51 +504,293 @@ class Store:
         if stored == classifier.version:
             self._rules_version = stored
             return False
-        conn.execute(delete(mentions))
-        count = 0
-        for row in conn.execute(select(articles).order_by(articles.c.published, articles.c.id)).mappings():
-            self._add_mentions(conn, _article_from_row(row), classifier)
-            count += 1
-        self._set_meta(conn, "analysis_version", classifier.version)
-        self._set_meta(conn, "rules_version", classifier.rules_version)
+        old = self._served(conn)
+        count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
         if count or stored is not None:
-            recompute_events(conn, classifier.rules_version)
-            self._bump_revision(conn)
+            # the whole archive again, into a new generation, switched to inside this transaction
+            generation = self._new_generation(conn)
+            query = select(articles).order_by(articles.c.published, articles.c.id)
+            for chunk in conn.execute(query).mappings().partitions(200):
+                rows = [mention_row(generation, m) for row in chunk
+                        for m in classifier.mentions(_article_from_row(row))]
+                if rows:
+                    conn.execute(insert(mentions), rows)
+            self._build_events(conn, generation, classifier.rules_version)
+            self._switch(conn, generation, classifier)
+            self._drop_generation(conn, old)
             log.info("rules %s -> %s: %d articles classified again", stored, classifier.version, count)
+        else:
+            self._set_meta(conn, "analysis_version", classifier.version)
+            self._set_meta(conn, "rules_version", classifier.rules_version)
         self._rules_version = classifier.version
         return stored is not None
 
-    def _existing_id(self, conn: Connection, article: Article) -> str | None:
-        condition = (articles.c.text_hash == text_hash(article.body)) | (articles.c.id == article.id)
-        if article.url:
-            condition = condition | (articles.c.url == article.url)
-        return conn.execute(select(articles.c.id).where(condition).order_by(articles.c.id).limit(1)).scalar()
-
-    def _add_article(self, conn: Connection, article: Article, classifier: Classifier) -> bool:
-        if self._existing_id(conn, article):
-            return False
-        conn.execute(insert(articles).values(
-            id=article.id, url=article.url or None, text_hash=text_hash(article.body), title=article.title,
-            source=article.source or "", published=article.published, language=article.language or "en",
-            body=article.body, ingested_at=dt.datetime.now(dt.timezone.utc),
-        ))
-        self._add_mentions(conn, article, classifier)
-        return True
+    def _switch(self, conn: Connection, generation: int, classifier: Classifier) -> None:
+        self._set_meta(conn, "generation", str(generation))
+        self._set_meta(conn, "analysis_version", classifier.version)
+        self._set_meta(conn, "rules_version", classifier.rules_version)
+        self._bump_revision(conn)
 
     @staticmethod
-    def _add_mentions(conn: Connection, article: Article, classifier: Classifier) -> None:
-        rows = [{"article_id": article.id, "type": m.type, "start": m.start, "end": m.end,
-                 "rules_version": m.rules_version, "payload": plain(m)} for m in classifier.mentions(article)]
+    def _drop_generation(conn: Connection, generation: int) -> None:
+        for table in DERIVED:
+            conn.execute(delete(table).where(table.c.generation == generation))
+
+    def _existing_id(self, conn: Connection, article: Article) -> str | None:
+        found = self._existing(conn, [article])
+        return found[0]
+
+    @staticmethod
+    def _existing(conn: Connection, items: list[Article]) -> list[str | None]:
+        """For each article, the id of the stored one with its id, text or url (the smallest), or None."""
+        hashes = [text_hash(a.body) for a in items]
+        stored: dict[tuple[str, str], str] = {}
+        for column, values in ((articles.c.id, [a.id for a in items]), (articles.c.text_hash, hashes),
+                               (articles.c.url, [a.url for a in items if a.url])):
+            for chunk in _chunks(sorted(set(values))):
+                for key, article_id in conn.execute(select(column, articles.c.id).where(column.in_(chunk))):
+                    stored[(column.key, key)] = article_id
+        answers = []
+        for article, digest in zip(items, hashes):
+            keys = [("id", article.id), ("text_hash", digest)] + ([("url", article.url)] if article.url else [])
+            matches = [stored[k] for k in keys if k in stored]
+            answers.append(min(matches) if matches else None)
+        return answers
+
+    def _add_article(self, conn: Connection, article: Article, found: list[Mention], generation: int) -> bool:
+        return self._add_articles(conn, [(article, found)], generation)[0]
+
+    def _add_articles(self, conn: Connection, batch: list[tuple[Article, list[Mention]]], generation: int) -> list[bool]:
+        """Store the articles not stored yet (by id, text or url; the first of a batch wins) with their
+        mentions, in two multi-row inserts; True for each one stored."""
+        existing = self._existing(conn, [article for article, _ in batch])
+        now = dt.datetime.now(dt.timezone.utc)
+        seen: set[tuple[str, str]] = set()
+        rows, mention_rows, added = [], [], []
+        for (article, found), stored in zip(batch, existing):
+            digest = text_hash(article.body)
+            keys = {("id", article.id), ("text_hash", digest)} | ({("url", article.url)} if article.url else set())
+            if stored or keys & seen:
+                added.append(False)
+                continue
+            seen |= keys
+            added.append(True)
+            rows.append({"id": article.id, "url": article.url or None, "text_hash": digest, "title": article.title,
+                         "source": article.source or "", "published": article.published,
+                         "language": article.language or "en", "body": article.body, "ingested_at": now})
+            mention_rows += [mention_row(generation, m) for m in found]
         if rows:
-            conn.execute(insert(mentions), rows)
+            conn.execute(insert(articles), rows)
+        for chunk in _chunks(mention_rows, 2000):
+            conn.execute(insert(mentions), chunk)
+        return added
+
+    # --- merging: regions of days, events replaced region by region ---
+
+    @staticmethod
+    def _overlapping(generation: int, type_name: str, lo: int, hi: int):
+        """Conditions for the mentions of a type whose days overlap [lo, hi], index-friendly."""
+        base = (mentions.c.generation == generation) & (mentions.c.type == type_name) \
+            & (mentions.c.day_lo <= hi) & (mentions.c.day_hi >= lo)
+        return [base & (mentions.c.long == false()) & (mentions.c.day_lo >= lo - SHORT_DAYS),
+                base & (mentions.c.long == true())]
+
+    def _region(self, conn: Connection, generation: int, type_name: str, lo: int, hi: int) -> tuple[int, int]:
+        """The days reachable from [lo, hi] through stored mentions' intervals."""
+        while True:
+            new_lo, new_hi = lo, hi
+            for condition in self._overlapping(generation, type_name, lo, hi):
+                low, high = conn.execute(select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi))
+                                         .where(condition)).one()
+                if low is not None:
+                    new_lo, new_hi = min(new_lo, low), max(new_hi, high)
+            if (new_lo, new_hi) == (lo, hi):
+                return lo, hi
+            lo, hi = new_lo, new_hi
+
+    def _remerge(self, conn: Connection, generation: int, rules_version: str, found: Iterable[Mention]) -> list[Event]:
+        """Merge again the regions the mentions `found` (already stored) fall in; replace their events.
+        Returns the events of those regions."""
+        intervals: dict[str, list[tuple[int, int]]] = {}
+        for m in found:
+            if m.start is not None:
+                intervals.setdefault(m.type, []).append((m.start.toordinal(), (m.end or m.start).toordinal()))
+        touched: list[Event] = []
+        for type_name, spans in sorted(intervals.items()):
+            regions = _coalesce(spans)
+            while True:
+                grown = _coalesce(self._region(conn, generation, type_name, lo, hi) for lo, hi in regions)
+                if grown == regions:
+                    break
+                regions = grown
+            for lo, hi in regions:
+                stored = []
+                for condition in self._overlapping(generation, type_name, lo, hi):
+                    stored += [mention_from_json(p) for p in
+                               conn.execute(select(mentions.c.payload).where(condition)).scalars()]
+                merged, _undated = merge(stored)
+                self._delete_events(conn, generation, type_name, lo, hi)
+                self._insert_events(conn, generation, merged, rules_version)
+                touched.extend(merged)
+        return touched
+
+    @staticmethod
+    def _delete_events(conn: Connection, generation: int, type_name: str, lo: int, hi: int) -> None:
+        first, last = dt.date.fromordinal(lo), dt.date.fromordinal(hi)
+        ids = conn.execute(select(events.c.id).where(
+            (events.c.generation == generation) & events.c.span_class.in_(range(len(SPAN_CLASSES)))
+            & (events.c.type == type_name) & (events.c.start >= first) & (events.c.start <= last)
+            & (events.c.end <= last))).scalars().all()
+        for chunk in _chunks(ids):
+            conn.execute(delete(article_events).where((article_events.c.generation == generation)
+                                                      & article_events.c.event_id.in_(chunk)))
+            conn.execute(delete(events).where((events.c.generation == generation) & events.c.id.in_(chunk)))
+
+    @staticmethod
+    def _insert_events(conn: Connection, generation: int, merged: list[Event], rules_version: str) -> None:
+        if not merged:
+            return
+        wanted = sorted({s.article for e in merged for s in e.sources})
+        publishers: dict[str, str] = {}
+        for chunk in _chunks(wanted):
+            publishers.update(conn.execute(select(articles.c.id, articles.c.source)
+                                           .where(articles.c.id.in_(chunk))).all())
+        rows, links = [], []
+        for e in merged:
+            article_ids = sorted({s.article for s in e.sources})
+            rows.append({
+                "generation": generation, "id": e.id, "type": e.type, "start": e.start, "end": e.end,
+                "span_class": span_class(e.start, e.end), "granularity": e.granularity,
+                "label": e.label, "rules_version": rules_version,
+                "search": "\n".join([e.label, *(s.sentence for s in e.sources)]).lower(),
+                "participants": "\n".join(e.participants).lower(),
+                "sources": "\n".join([*article_ids, *sorted({publishers.get(a) or "" for a in article_ids})]).lower(),
+                "payload": event_json(e),
+            })
+            links += [{"generation": generation, "article_id": a, "event_id": e.id} for a in article_ids]
+        for chunk in _chunks(rows, 2000):
+            conn.execute(insert(events), chunk)
+        for chunk in _chunks(links, 5000):
+            conn.execute(insert(article_events), chunk)
+
+    def _build_events(self, conn: Connection, generation: int, rules_version: str) -> int:
+        """Every event of a generation from its stored mentions, one type at a time."""
+        count = 0
+        types = conn.execute(select(mentions.c.type).where(mentions.c.generation == generation)
+                             .group_by(mentions.c.type)).scalars().all()
+        for type_name in sorted(types):
+            stored = [mention_from_json(p) for p in conn.execute(
+                select(mentions.c.payload).where((mentions.c.generation == generation)
+                                                 & (mentions.c.type == type_name)
+                                                 & mentions.c.day_lo.is_not(None))).scalars()]
+            merged, _undated = merge(stored)
+            self._insert_events(conn, generation, merged, rules_version)
+            count += len(merged)
+        return count
+
+    # --- reprocessing into a new generation (see timeline/reprocess.py) ---
+
+    def begin_generation(self) -> int:
+        """A new generation to build beside the served one; leftovers of unfinished runs are dropped."""
+        with self.writing() as conn:
+            served = self._served(conn)
+            for table in DERIVED:
+                conn.execute(delete(table).where(table.c.generation != served))
+            generation = self._new_generation(conn)
+            self._set_meta(conn, "building", str(generation))
+            return generation
+
+    def partitions(self, size: int) -> list[tuple[str | None, str]]:
+        """The archive cut into runs of about `size` articles: (after this id, up to this id)."""
+        with self.reading() as conn:
+            ids = conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all()
+        bounds, after = [], None
+        for end in range(size - 1, len(ids) + size - 1, size):
+            last = ids[min(end, len(ids) - 1)]
+            bounds.append((after, last))
+            after = last
+        return bounds
+
+    def articles_between(self, after: str | None, last: str) -> list[Article]:
+        query = select(articles).where(articles.c.id <= last)
+        if after is not None:
+            query = query.where(articles.c.id > after)
+        with self.reading() as conn:
+            return [_article_from_row(row) for row in conn.execute(query.order_by(articles.c.id)).mappings()]
+
+    def stage(self, generation: int, classified: list[tuple[str, list[Mention]]]) -> None:
+        """Store the mentions of classified articles under a generation being built."""
+        with self.writing() as conn:
+            if self._get_meta(conn, "building") != str(generation):
+                raise RuntimeError(f"generation {generation} is not being built (another reprocess started?)")
+            rows = [mention_row(generation, m) for _, found in classified for m in found]
+            done = {article_id for article_id, _ in classified}
+            done -= set(conn.execute(select(staged.c.article_id).where(
+                (staged.c.generation == generation) & staged.c.article_id.in_(sorted(done)))).scalars())
+            rows = [r for r in rows if r["article_id"] in done]  # a partition run twice counts once
+            for chunk in _chunks(rows, 2000):
+                conn.execute(insert(mentions), chunk)
+            if done:
+                conn.execute(insert(staged), [{"generation": generation, "article_id": a} for a in sorted(done)])
+
+    def stage_partition(self, generation: int, classifier: Classifier, after: str | None, last: str) -> int:
+        """Classify one partition of the archive into a generation being built; returns its articles."""
+        found = [(a.id, classifier.mentions(a)) for a in self.articles_between(after, last)]
+        self.stage(generation, found)
+        return len(found)
+
+    def finish_generation(self, generation: int, classifier: Classifier) -> dict:
+        """Merge a staged generation into events, classify what arrived meanwhile and switch readers to
+        it in one transaction; the old generation is dropped afterwards."""
+        merged_types: dict[str, list[Event]] = {}
+        with self.reading() as conn:
+            types = conn.execute(select(mentions.c.type).where(mentions.c.generation == generation)
+                                 .group_by(mentions.c.type)).scalars().all()
+            for type_name in sorted(types):
+                stored = [mention_from_json(p) for p in conn.execute(
+                    select(mentions.c.payload).where((mentions.c.generation == generation)
+                                                     & (mentions.c.type == type_name)
+                                                     & mentions.c.day_lo.is_not(None))).scalars()]
+                merged_types[type_name] = merge(stored)[0]
+        for type_name, merged in merged_types.items():  # written in slices: other writers go in between
+            for chunk in _chunks(merged, 5000):
+                with self.writing() as conn:
+                    self._check_building(conn, generation)
+                    self._insert_events(conn, generation, chunk, classifier.rules_version)
+        with self.writing() as conn:
+            self._check_building(conn, generation)
+            late = conn.execute(select(articles).where(articles.c.id.not_in(
+                select(staged.c.article_id).where(staged.c.generation == generation)))).mappings().all()
+            found = []
+            for row in late:  # ingested while the run went on
+                article_mentions = classifier.mentions(_article_from_row(row))
+                if article_mentions:
+                    conn.execute(insert(mentions), [mention_row(generation, m) for m in article_mentions])
+                found += article_mentions
+            self._remerge(conn, generation, classifier.rules_version, found)
+            old = self._served(conn)
+            self._switch(conn, generation, classifier)
+            conn.execute(delete(meta).where(meta.c.key == "building"))
+            self._rules_version = classifier.version
+        with self.writing() as conn:
+            self._drop_generation(conn, old)
+            conn.execute(delete(staged).where(staged.c.generation == generation))
+        return {"generation": generation, "late_articles": len(late),
+                "events": sum(len(v) for v in merged_types.values())}
+
+    def _check_building(self, conn: Connection, generation: int) -> None:
+        if self._get_meta(conn, "building") != str(generation):
+            raise RuntimeError(f"generation {generation} is no longer being built (another reprocess started?)")
 
     # --- reads ---
 
     def stats(self) -> dict:
         with self.reading() as conn:
+            generation = self._served(conn)
             return {
                 "articles": conn.execute(select(func.count()).select_from(articles)).scalar_one(),
-                "events": conn.execute(select(func.count()).select_from(events)).scalar_one(),
+                "events": conn.execute(select(func.count()).select_from(events)
+                                       .where(events.c.generation == generation)).scalar_one(),
                 "rules_version": self._get_meta(conn, "rules_version"),
                 "revision": int(self._get_meta(conn, "revision") or 0),
             }
@@ -376,33 +799,59 @@ class Store:
                     q: str | None = None, participant: str | None = None, source: str | None = None,
                     after: tuple | None = None, limit: int = 100) -> tuple[list[Event], tuple | None, str | None]:
         """Events overlapping [start, end] that match every filter, ordered by (start, end, type, id),
-        after the key `after`; returns (events, key of the last one when more follow, rules version)."""
+        after the key `after`; returns (events, key of the last one when more follow, rules version).
+
+        One ordered, limited index scan per span class (and per type when types are given), merged:
+        the span class bounds how early an event overlapping `start` can begin."""
         order = (events.c.start, events.c.end, events.c.type, events.c.id)
-        query = select(events.c.payload, *order)
-        types = list(types)
-        if types:
-            query = query.where(events.c.type.in_(types))
-        if start is not None:
-            query = query.where(events.c.end >= start)
-        if end is not None:
-            query = query.where(events.c.start <= end)
-        for column, value in ((events.c.search, q), (events.c.participants, participant), (events.c.sources, source)):
-            if value:
-                query = query.where(column.contains(value.lower(), autoescape=True))
-        if after is not None:
-            query = query.where(tuple_(*order) > tuple_(*after))
-        query = query.order_by(*order).limit(limit + 1)
+        types = sorted(set(types))
         with self.reading() as conn:
-            rows = conn.execute(query).all()
-            version = self._get_meta(conn, "rules_version")
+            state = dict(conn.execute(select(meta.c.key, meta.c.value).where(
+                meta.c.key.in_(["generation", "rules_version", "revision"]))).all())
+            generation, version = int(state.get("generation") or 0), state.get("rules_version")
+            # every write bumps the revision: a page read at the same revision is the same page
+            cache_key = (state.get("revision"), generation, tuple(types), start, end, q, participant, source,
+                         after, limit)
+            with self._lock:
+                cached = self._pages.get(cache_key)
+                if cached is not None:
+                    self._pages.move_to_end(cache_key)
+            if cached is not None:
+                return list(cached[0]), cached[1], cached[2]
+            scans = []
+            for index, longest in enumerate(SPAN_CLASSES):
+                for type_name in types or [None]:
+                    query = select(events.c.payload, *order).where(
+                        (events.c.generation == generation) & (events.c.span_class == index))
+                    if type_name is not None:
+                        query = query.where(events.c.type == type_name)
+                    if start is not None:
+                        query = query.where(events.c.end >= start)
+                        if longest is not None:
+                            query = query.where(events.c.start >= start - dt.timedelta(days=longest - 1))
+                    if end is not None:
+                        query = query.where(events.c.start <= end)
+                    for column, value in ((events.c.search, q), (events.c.participants, participant),
+                                          (events.c.sources, source)):
+                        if value:
+                            query = query.where(column.contains(value.lower(), autoescape=True))
+                    if after is not None:
+                        query = query.where((events.c.start >= after[0]) & (tuple_(*order) > tuple_(*after)))
+                    scans.append(conn.execute(query.order_by(*order).limit(limit + 1)).all())
+        rows = list(itertools.islice(heapq.merge(*scans, key=lambda r: (r.start, r.end, r.type, r.id)), limit + 1))
         found = [event_from_json(row.payload) for row in rows[:limit]]
         last = rows[limit - 1] if len(rows) > limit else None
         key = (last.start, last.end, last.type, last.id) if last is not None else None
-        return found, key, version
+        with self._lock:
+            self._pages[cache_key] = (found, key, version)
+            while len(self._pages) > PAGE_CACHE:
+                self._pages.popitem(last=False)
+        return list(found), key, version
 
     def event(self, event_id: str) -> Event | None:
         with self.reading() as conn:
-            payload = conn.execute(select(events.c.payload).where(events.c.id == event_id)).scalar()
+            payload = conn.execute(select(events.c.payload).where(
+                (events.c.generation == self._served(conn)) & (events.c.id == event_id))).scalar()
         return event_from_json(payload) if payload is not None else None
 
     def articles_page(self, after: tuple | None = None, limit: int = 100) -> tuple[list[StoredArticle], tuple | None]:
@@ -424,12 +873,14 @@ class Store:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
             if row is None:
                 return None
+            generation = self._served(conn)
             payloads = conn.execute(
-                select(events.c.payload).where(events.c.sources.contains(article_id.lower(), autoescape=True))
+                select(events.c.payload).join(article_events, (article_events.c.generation == events.c.generation)
+                                              & (article_events.c.event_id == events.c.id))
+                .where((article_events.c.generation == generation) & (article_events.c.article_id == article_id))
                 .order_by(events.c.start, events.c.end, events.c.type, events.c.id)
             ).scalars().all()
-        found = [e for e in map(event_from_json, payloads) if any(s.article == article_id for s in e.sources)]
-        return _stored_article(row), found
+        return _stored_article(row), [event_from_json(p) for p in payloads]
 
 
 def _stored_article(row) -> StoredArticle:
@@ -441,28 +892,3 @@ def _stored_article(row) -> StoredArticle:
 
 def _article_from_row(row) -> Article:
     return rebuild(Article, {**dict(row), "path": None})
-
-
-def recompute_events(conn: Connection, rules_version: str) -> list[Event]:
-    """Merge every stored mention into events and replace the events table, inside the caller's
-    transaction. A full recompute: the one place to make incremental later."""
-    stored = [mention_from_json(p) for p in
-              conn.execute(select(mentions.c.payload).order_by(mentions.c.id)).scalars()]
-    merged, _undated = merge(stored)
-    publishers = dict(conn.execute(select(articles.c.id, articles.c.source)).all())
-    conn.execute(delete(events))
-    rows = []
-    for e in merged:
-        names = [*e.participants]
-        article_ids = sorted({s.article for s in e.sources})
-        rows.append({
-            "id": e.id, "type": e.type, "start": e.start, "end": e.end, "granularity": e.granularity,
-            "label": e.label, "rules_version": rules_version,
-            "search": "\n".join([e.label, *(s.sentence for s in e.sources)]).lower(),
-            "participants": "\n".join(names).lower(),
-            "sources": "\n".join([*article_ids, *sorted({publishers.get(a) or "" for a in article_ids})]).lower(),
-            "payload": plain(e),
-        })
-    if rows:
-        conn.execute(insert(events), rows)
-    return merged
