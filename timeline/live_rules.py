@@ -14,16 +14,21 @@ from pathlib import Path
 
 from .mentions import Classifier
 from .pipeline import classifier_for
-from .rulebook import DEFAULT_RULES_DIR, RuleFileError, RulebookInvalid
+from .rulebook import DEFAULT_RULES_DIR, RuleFileError, RulebookInvalid, rule_files
 
 log = logging.getLogger("timeline.rules")
 
 
 def _stamp(folder: Path) -> tuple:
-    try:
-        return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
-    except OSError:
-        return ()
+    """Names, sizes and times of the rule files (-1 for one that cannot be looked at: a dangling link)."""
+    found = []
+    for path in rule_files(folder):
+        try:
+            info = path.stat()
+            found.append((path.name, info.st_size, info.st_mtime_ns))
+        except OSError:
+            found.append((path.name, -1, -1))
+    return tuple(found)
 
 
 class LiveRules:

@@ -452,6 +452,12 @@ def _load_file(path: Path, schema: Schema, errors: list[RuleFileError]):
         return None, {}
 
 
+def rule_files(folder: Path) -> list[Path]:
+    """The folder's `*.yaml` files, without hidden ones: editors' lock files ('.#summit.yaml', a
+    dangling link while Emacs edits summit.yaml) and backups are not rules."""
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("."))
+
+
 def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     """Read and validate the rule folder; raises RulebookInvalid listing every mistake as file:line."""
     folder = Path(directory) if directory else DEFAULT_RULES_DIR
@@ -459,14 +465,17 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     if not folder.is_dir():
         raise RulebookInvalid([RuleFileError(str(folder), 1, "no such rules folder")])
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in rule_files(folder):
+        try:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        except OSError:  # a folder named x.yaml, a dangling link: reported by _load_file below
+            digest.update(path.name.encode() + b"\0unreadable\0")
 
     actors, _ = _load_file(folder / "actors.yaml", ActorsSchema(), errors)
     language, _ = _load_file(folder / "language.yaml", LanguageSchema(), errors)
     types: list[EventType] = []
     seen_ids: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
+    for path in rule_files(folder):
         if path.name in SHARED_FILES:
             continue
         data, lines = _load_file(path, TypeFileSchema(), errors)
