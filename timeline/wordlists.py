@@ -99,31 +99,40 @@ class WordMatcher:
 
     Lists hold hundreds of entries, so one big regex alternation (tried at every character) is slow.
     Instead each entry is indexed by its first word: the text's words are looked up in that index
-    and only the few entries starting there are tried, anchored at that word.
+    and only the few entries starting there are tried, anchored at that word. An entry's pattern is
+    compiled the first time its first word is seen (most of the thousands of names never are).
     """
 
     def __init__(self, entries, irregular: dict[str, list[str]] | None = None, ignore_case: bool = True):
         self.entries = tuple(entries)
         self.ignore_case = ignore_case
-        irregular = irregular or {}
-        flags = re.IGNORECASE if ignore_case else 0
-        self._by_word: dict[str, list[tuple[int, re.Pattern]]] = {}
-        self._by_prefix: dict[str, list[tuple[int, re.Pattern]]] = {}
+        self._irregular = irregular or {}
+        self._flags = re.IGNORECASE if ignore_case else 0
+        self._compiled: dict[int, re.Pattern] = {}
+        self._by_word: dict[str, list[int]] = {}
+        self._by_prefix: dict[str, list[int]] = {}
+        irregular = self._irregular
         for index, entry in enumerate(self.entries):
-            pattern = re.compile(entry_pattern(entry, irregular) + r"(?![\w])", flags)
             body = fold(entry.strip()).lstrip("=")
             first = TOKEN.match(body)
             if first is None:
                 continue
             is_prefix = body.endswith("*") and " " not in body.rstrip("*")
             if is_prefix:
-                self._by_prefix.setdefault(self._key(first.group(0))[:3], []).append((index, pattern))
+                self._by_prefix.setdefault(self._key(first.group(0))[:3], []).append(index)
                 continue
             first_word = body.split()[0]
             forms = {first_word} if entry.strip().startswith("=") else inflections(first_word, irregular)
             keys = {self._key(TOKEN.match(form).group(0)) for form in forms if TOKEN.match(form)}
             for key in keys:
-                self._by_word.setdefault(key, []).append((index, pattern))
+                self._by_word.setdefault(key, []).append(index)
+
+    def _pattern(self, index: int) -> re.Pattern:
+        pattern = self._compiled.get(index)
+        if pattern is None:
+            source = entry_pattern(self.entries[index], self._irregular) + r"(?![\w])"
+            pattern = self._compiled[index] = re.compile(source, self._flags)
+        return pattern
 
     def _key(self, word: str) -> str:
         return word.lower() if self.ignore_case else word
@@ -145,8 +154,8 @@ class WordMatcher:
             if self._by_prefix:
                 candidates = candidates + self._by_prefix.get(key[:3], [])
             best = None
-            for index, pattern in candidates:
-                match = pattern.match(folded_text, start)
+            for index in candidates:
+                match = self._pattern(index).match(folded_text, start)
                 if match and (best is None or match.end() > best[1].end()):
                     best = (index, match)
             if best:
