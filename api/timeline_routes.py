@@ -57,7 +57,7 @@ def get_timeline():
     if fmt == "json":
         page = {"events": [event_record(e) for e in found], "rules_version": version, "next": link}
         return json_response(TimelinePageSchema(), page, headers=headers)
-    response = Response(render(found, fmt, version), headers=headers)
+    response = Response(render(found, fmt, version, pretty=False), headers=headers)
     response.headers["Content-Type"] = MEDIA_TYPES[fmt]
     if fmt in ("ics", "csv"):
         response.headers["Content-Disposition"] = f'inline; filename="timeline.{fmt}"'

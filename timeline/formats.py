@@ -18,11 +18,13 @@ MEDIA_TYPES = {
 }
 
 
-def render(events, fmt: str, rules_version: str | None = None, undated=None) -> str:
+def render(events, fmt: str, rules_version: str | None = None, undated=None, pretty: bool = True) -> str:
+    """The timeline in a format; `pretty=False` gives compact JSON (several times faster to encode)."""
+    layout = {"indent": 2} if pretty else {"separators": (",", ":")}
     if fmt == "json":
-        return json.dumps(timeline_json(events, rules_version, undated), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(timeline_json(events, rules_version, undated), ensure_ascii=False, **layout) + "\n"
     if fmt == "timelinejs":
-        return json.dumps(timelinejs(events), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(timelinejs(events), ensure_ascii=False, **layout) + "\n"
     if fmt == "ics":
         return icalendar(events)
     if fmt == "csv":
