@@ -32,6 +32,7 @@ from . import __version__
 from .mentions import Classifier
 from .pipeline import classifier_for
 from .rulebook import DEFAULT_RULES_DIR
+from .rulebook import rule_files as rulebook_files
 from .store import Store
 
 
@@ -93,8 +94,16 @@ def stage_partition(partition: tuple[str | None, str], url: str, rule_files: dic
 
 
 def rule_files(rules_dir=None) -> dict[str, bytes]:
+    """The rule files' bytes, to ship to workers: hidden lock files skipped, unreadable ones left to
+    the rulebook, which reports them as file:line when it loads the folder."""
     folder = Path(rules_dir) if rules_dir else DEFAULT_RULES_DIR
-    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.yaml"))}
+    files = {}
+    for path in rulebook_files(folder):
+        try:
+            files[path.name] = path.read_bytes()
+        except OSError:
+            continue
+    return files
 
 
 # --- progress ---------------------------------------------------------------------------------
