@@ -676,14 +676,7 @@ class Store:
     def _build_events(self, conn: Connection, generation: int, rules_version: str) -> int:
         """Every event of a generation from its stored mentions, one type at a time."""
         count = 0
-        types = conn.execute(select(mentions.c.type).where(mentions.c.generation == generation)
-                             .group_by(mentions.c.type)).scalars().all()
-        for type_name in sorted(types):
-            stored = [mention_from_json(p) for p in conn.execute(
-                select(mentions.c.payload).where((mentions.c.generation == generation)
-                                                 & (mentions.c.type == type_name)
-                                                 & mentions.c.day_lo.is_not(None))).scalars()]
-            merged, _undated = merge(stored)
+        for _type_name, merged in _merged_by_type(conn, generation):
             self._insert_events(conn, generation, merged, rules_version)
             count += len(merged)
         return count
@@ -744,14 +737,8 @@ class Store:
         it in one transaction; the old generation is dropped afterwards."""
         merged_types: dict[str, list[Event]] = {}
         with self.reading() as conn:
-            types = conn.execute(select(mentions.c.type).where(mentions.c.generation == generation)
-                                 .group_by(mentions.c.type)).scalars().all()
-            for type_name in sorted(types):
-                stored = [mention_from_json(p) for p in conn.execute(
-                    select(mentions.c.payload).where((mentions.c.generation == generation)
-                                                     & (mentions.c.type == type_name)
-                                                     & mentions.c.day_lo.is_not(None))).scalars()]
-                merged_types[type_name] = merge(stored)[0]
+            for type_name, merged in _merged_by_type(conn, generation):
+                merged_types[type_name] = merged
         for type_name, merged in merged_types.items():  # written in slices: other writers go in between
             for chunk in _chunks(merged, 5000):
                 with self.writing() as conn:
@@ -892,3 +879,15 @@ def _stored_article(row) -> StoredArticle:
 
 def _article_from_row(row) -> Article:
     return rebuild(Article, {**dict(row), "path": None})
+
+
+def _merged_by_type(conn: Connection, generation: int):
+    """(type, events) for each event type: the dated mentions of a generation merged, one type at a time."""
+    types = conn.execute(select(mentions.c.type).where(mentions.c.generation == generation)
+                         .group_by(mentions.c.type)).scalars().all()
+    for type_name in sorted(types):
+        stored = [mention_from_json(p) for p in conn.execute(
+            select(mentions.c.payload).where((mentions.c.generation == generation)
+                                             & (mentions.c.type == type_name)
+                                             & mentions.c.day_lo.is_not(None))).scalars()]
+        yield type_name, merge(stored)[0]
