@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from timeline.articles import ArticleSchema as ArticleFieldsSchema
 from timeline.articles import PublishedField
 from timeline.formats import FORMATS
-from timeline.schemas import EventSchema
+from timeline.schemas import EventHeadSchema, EventSchema
 
 MAX_LIMIT = 1000
 
@@ -83,14 +83,7 @@ class TimelineJSSchema(Schema):
     events = fields.List(fields.Nested(TimelineJSSlideSchema), required=True)
 
 
-class EventSummarySchema(Schema):
-    id = fields.String(required=True)
-    type = fields.String(required=True)
-    label = fields.String(required=True)
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
-    granularity = fields.String()
-    status = fields.String()
+class EventSummarySchema(EventHeadSchema):
     href = fields.String(metadata={"description": "path of the event"})
 
 

@@ -34,14 +34,20 @@ class ConflictSchema(Schema):
     end = fields.Date(required=True)
 
 
-class EventSchema(Schema):
+class EventHeadSchema(Schema):
+    """What identifies and places an event; the API's event summaries are this plus a link."""
+
     id = fields.String(required=True)
     type = fields.String(required=True)
     label = fields.String(required=True)
     start = fields.Date(required=True)
     end = fields.Date(required=True)
-    granularity = fields.String(required=True, validate=validate.OneOf(GRANULARITIES))
+    granularity = fields.String()
     status = fields.String()
+
+
+class EventSchema(EventHeadSchema):
+    granularity = fields.String(required=True, validate=validate.OneOf(GRANULARITIES))
     participants = fields.List(fields.String())
     sources = fields.List(fields.Nested(SourceSchema), required=True)
     conflicts = fields.List(fields.Nested(ConflictSchema))
