@@ -83,6 +83,47 @@ class ArticleSchema(Schema):
 
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+# Front matter the flat reader may take: no tab, CR, control character, BOM or exotic line break
+# (YAML gives those meanings); every other character YAML accepts.
+FLAT_SAFE = re.compile(r"[\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+FLAT_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63}): +(.*?) *")
+FLAT_QUOTED = re.compile(r'"[^"\\]*"|\'[^\']*\'')
+PLAIN_FIRST_REFUSED = set("-?:,[]{}#&*!|>'\"%@`")
+
+
+def flat_front_matter(text: str) -> dict[str, str] | None:
+    """The common front matter, 'key: value' lines with plain or simply quoted values, read
+    without YAML's scanner (the costliest step of loading an article); None for anything else
+    (comments, blank lines, lists, escapes, repeated keys...), which YAML reads as before."""
+    if not text.endswith("\n") or not FLAT_SAFE.fullmatch(text) or "\u2028" in text or "\u2029" in text:
+        return None
+    meta: dict[str, str] = {}
+    for line in text[:-1].split("\n"):
+        match = FLAT_LINE.fullmatch(line)
+        if not match or match.group(1) in meta:
+            return None
+        value = match.group(2)
+        if not value:
+            return None
+        if value[0] in "\"'":
+            if not FLAT_QUOTED.fullmatch(value):
+                return None
+            value = value[1:-1]
+        elif value[0] in PLAIN_FIRST_REFUSED or ": " in value or " #" in value or value.endswith(":"):
+            return None
+        meta[match.group(1)] = value
+    return meta
+
+
+_SCHEMA: list[ArticleSchema] = []
+
+
+def _schema() -> ArticleSchema:
+    """One schema for the process: building it costs more than loading an article with it, and
+    marshmallow schemas may load concurrently."""
+    if not _SCHEMA:
+        _SCHEMA.append(ArticleSchema())
+    return _SCHEMA[0]
 
 
 def article_id(url: str | None, body: str) -> str:
@@ -96,9 +137,11 @@ def parse_article(raw: str, location: str) -> Article:
     match = FRONT_MATTER.match(raw)
     if not match:
         raise ArticleRejected(ArticleError(location, "front matter", "missing: the file must start with a '---' block"))
+    meta = flat_front_matter(match.group(1))
     try:
         # BaseLoader keeps every value a string: the schema, not YAML's guessing, decides types.
-        meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
+        if meta is None:
+            meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" (line {line + 2})" if line is not None else ""
@@ -114,7 +157,7 @@ def build_article(data: dict, location: str, path: str | None = None) -> Article
     if isinstance(data.get("text"), str) and not data["text"].strip():
         data = {**data, "text": ""}
     try:
-        loaded = ArticleSchema().load(data)
+        loaded = _schema().load(data)
     except ValidationError as exc:
         field, messages = next(iter(sorted(exc.messages.items())))
         message = messages[0] if isinstance(messages, list) else str(messages)
