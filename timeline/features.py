@@ -128,6 +128,7 @@ class SentenceReader:
             event_type.name: WordMatcher([t for r in event_type.rules for t in r.triggers], irregular)
             for event_type in types
         }
+        self.any_trigger = WordMatcher([t for e in types for r in e.rules for t in r.triggers], irregular)
         self.type_has_patterns = {t.name: any(r.trigger_patterns for r in t.rules) for t in types}
         self.status_matchers = {
             t.name: [(status, WordMatcher(words, irregular)) for status, words in t.status] for t in types
@@ -147,11 +148,37 @@ class SentenceReader:
         """Cheap pre-check: does the sentence hold any trigger of this type at all?"""
         return self.type_has_patterns[type_name] or self.type_triggers[type_name].search(tokens) is not None
 
+    def trigger_offsets(self, tokens: Tokens) -> list[int] | None:
+        """Offsets of the words where a trigger of some type may start (None: anywhere, a rule has
+        trigger patterns); a stretch of text without one holds no trigger."""
+        if any(self.type_has_patterns.values()):
+            return None
+        return [start for start, _ in self.any_trigger.spots(tokens)]
+
+    def any_trigger_in(self, tokens: Tokens) -> bool:
+        """`may_concern` of some type: a text holds a trigger of one of the types exactly when it
+        holds one of all their triggers together (each hit of one list is, or lies inside, a hit
+        of the merged list)."""
+        return any(self.type_has_patterns.values()) or self.any_trigger.search(tokens) is not None
+
+    def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
+        """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
+        `triggers` drops), its required words, none of its forbidden ones. Without them the
+        engine cannot fire it: its condition asks for t_, req_ and not forb_."""
+        triggers, patterns, required, forbidden = self.rule_matchers[rule.id]
+        if triggers.search(tokens) is None and not any(p.search(tokens.text) for p in patterns):
+            return False
+        if rule.required and required.search(tokens) is None:
+            return False
+        return not (rule.forbidden and forbidden.search(tokens) is not None)
+
     # ------------------------------------------------------------ reading
 
-    def read(self, text: str, timexes: list[Timex]) -> Reading:
+    def read(self, text: str, timexes: list[Timex], tokens: Tokens | None = None) -> Reading:
+        """`tokens`, when given, must be `Tokens(fold(text))` (already made by the caller)."""
         folded = fold(text)
-        tokens = Tokens(folded)
+        if tokens is None:
+            tokens = Tokens(folded)
         reading = Reading(text, folded, tokens, timexes, [m.start() for m in WORD.finditer(folded)] or [0])
         covered = [(t.begin, t.end) for t in timexes]
         ignored = [(h.begin, h.end) for h in self.ignore_matcher.finditer(tokens)]  # "Latin America"

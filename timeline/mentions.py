@@ -19,6 +19,7 @@ from .temporal import Timex, tag
 from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
+CUT_WORD = re.compile(r"\w\w")  # at a sentence's edge: the sentence begins or ends inside a word
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -81,16 +82,16 @@ class Classifier:
         under another version are stale (a new tagger changes dates even when the rules did not)."""
         return f"{self.rulebook.version}.{analysis_fingerprint()}"
 
-    def classify_sentence(self, reading: Reading) -> list[tuple[EventType, Rule, object, bool]]:
+    def classify_sentence(self, reading: Reading, types: list[EventType] | None = None
+                          ) -> list[tuple[EventType, Rule, object, bool]]:
         """Every event type the sentence is a mention of: (type, winning rule, trigger hit, dated).
 
         A sentence that would match but for its date is asked again as if dated, so that an event
         without a resolvable date is kept apart as undated instead of being lost silently.
+        `types`: the types that may fire (`possible_types` of the reading's tokens), when known.
         """
         found = []
-        for event_type in self.rulebook.types:
-            if not self.reader.may_concern(event_type.name, reading.tokens):
-                continue  # no trigger of this type: no rule could fire
+        for event_type in self.possible_types(reading.tokens) if types is None else types:
             features, hits = self.reader.features(event_type, reading)
             dated = True
             fired = self.engine.fired_rules(event_type.name, features)
@@ -103,26 +104,64 @@ class Classifier:
                 found.append((event_type, best, hits[best.id], dated))
         return found
 
+    def possible_types(self, tokens: Tokens) -> list[EventType]:
+        """The event types one of whose rules could fire in a sentence with these words (see
+        `SentenceReader.could_fire`); the others are not asked: their rules cannot fire."""
+        return [t for t in self.rulebook.types if any(self.reader.could_fire(r, tokens) for r in t.rules)]
+
     def may_concern(self, tokens: Tokens) -> bool:
         """Does the text hold a trigger of any event type? A sentence without one is skipped by every
         type in `classify_sentence`; an article without one has no mention at all."""
         return any(self.reader.may_concern(t.name, tokens) for t in self.rulebook.types)
 
+    def _plan(self, tokens: Tokens, triggers: list[int] | None, sentences: list[Sentence]
+              ) -> list[tuple[Tokens, list[EventType]] | None]:
+        """For each sentence that holds a trigger: its own tokens and the types that could fire in
+        it; None for the others (read only to continue an undated mention just before).
+        `triggers`: the offsets in the body where a trigger may start (None: anywhere)."""
+        body = tokens.text
+        plan: list[tuple[Tokens, list[EventType]] | None] = []
+        for sentence in sentences:
+            begin, end = sentence.begin, sentence.end
+            if triggers is not None:
+                first = bisect.bisect_left(triggers, begin)
+                if first == len(triggers) or triggers[first] >= end:
+                    plan.append(None)  # no word a trigger can start at
+                    continue
+            if (begin and CUT_WORD.match(body, begin - 1)) or CUT_WORD.match(body, end - 1):
+                # a sentence cut inside a word (a line longer than MAX_SENTENCE): its words and the
+                # body's differ; the body's decide whether it is read, as before
+                starts = [start for start, _ in tokens.words]
+                lo, hi = bisect.bisect_left(starts, begin), bisect.bisect_left(starts, end)
+                words = [(start - begin, word) for start, word in tokens.words[lo:hi]]
+                if not self.may_concern(Tokens(body[begin:end], words)):
+                    plan.append(None)
+                    continue
+            own = Tokens(body[begin:end])  # = fold(sentence.text): folding keeps every offset
+            plan.append((own, self.possible_types(own)))
+        return plan
+
     def mentions(self, article: Article, timexes: list[Timex] | None = None) -> list[Mention]:
         body = article.body
         tokens = Tokens(fold(body))
-        if not self.may_concern(tokens):
+        triggers = self.reader.trigger_offsets(tokens)
+        if triggers == [] or not self.reader.any_trigger_in(tokens):
             return []  # a sentence's words are words of the body: no sentence can hold a trigger
-        starts = [start for start, _ in tokens.words]
+        sentences = split_sentences(body)
+        plan = self._plan(tokens, triggers, sentences)
+        if not any(planned and planned[1] for planned in plan):
+            return []  # no rule can fire in any sentence, so no mention to continue either: no dates needed
         if timexes is None:
             timexes = tag(body, article.published)
         result: list[Mention] = []
         previous: list[Mention] = []  # the undated mentions of the sentence just read
         position = 0
-        for sentence in split_sentences(body):
+        for sentence, planned in zip(sentences, plan):
             # timexes are sorted: walk them alongside the sentences
             while position < len(timexes) and timexes[position].end <= sentence.begin:
                 position += 1
+            if not previous and not (planned and planned[1]):
+                continue  # no rule can fire, and no undated mention just before to continue
             inside = []
             index = position
             while index < len(timexes) and timexes[index].begin < sentence.end:
@@ -130,11 +169,9 @@ class Classifier:
                 if t.begin >= sentence.begin and t.end <= sentence.end:
                     inside.append(_shift(t, -sentence.begin))
                 index += 1
-            if not previous and not self.may_concern(_sentence_tokens(tokens, starts, sentence)):
-                continue  # no trigger, so no mention, and no undated mention just before to continue
-            reading = self.reader.read(sentence.text, inside)
+            reading = self.reader.read(sentence.text, inside, planned[0] if planned else None)
             found = [self._mention(article, sentence, reading, event_type, rule, hit, dated)
-                     for event_type, rule, hit, dated in self.classify_sentence(reading)]
+                     for event_type, rule, hit, dated in self.classify_sentence(reading, planned and planned[1])]
             if not found and previous:
                 found = self._continuation(article, sentence, reading, previous)
                 if found:  # the event named before is dated now: no longer undated
@@ -225,18 +262,6 @@ GRANULARITY_ORDER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3,
 
 def _precision(timex: Timex) -> int:
     return GRANULARITY_ORDER.get(timex.granularity or "", 9)
-
-
-def _sentence_tokens(body: Tokens, starts: list[int], sentence: Sentence) -> Tokens:
-    """The words of one sentence taken from its body's (sentences end between words), as
-    `Tokens(fold(sentence.text))` would find them, without matching the text again."""
-    words = body.words[bisect.bisect_left(starts, sentence.begin):bisect.bisect_left(starts, sentence.end)]
-    tokens = Tokens.__new__(Tokens)
-    tokens.text = body.text[sentence.begin:sentence.end]
-    tokens.words = [(start - sentence.begin, word) for start, word in words]
-    tokens.exact = {word for _, word in words}
-    tokens.lower = {word.lower() for word in tokens.exact}
-    return tokens
 
 
 def _shift(timex: Timex, delta: int) -> Timex:

@@ -85,21 +85,63 @@ TOKEN = re.compile(r"\w+")
 class Tokens:
     """A folded text split into words once, shared by every matcher that reads it."""
 
-    __slots__ = ("text", "words", "exact", "lower")
+    __slots__ = ("text", "_words", "_exact", "_lower")
 
-    def __init__(self, folded_text: str):
+    def __init__(self, folded_text: str, words: list[tuple[int, str]] | None = None):
         self.text = folded_text
-        self.words = [(m.start(), m.group(0)) for m in TOKEN.finditer(folded_text)]
-        self.exact = {w for _, w in self.words}
-        self.lower = {w.lower() for w in self.exact}
+        self._words = words
+        self._exact: dict[str, str] | None = None
+        self._lower: set[str] | None = None
+
+    @property
+    def words(self) -> list[tuple[int, str]]:
+        """(offset, word) of every word, in text order (made on first use)."""
+        if self._words is None:
+            self._words = [(m.start(), m.group(0)) for m in TOKEN.finditer(self.text)]
+        return self._words
+
+    @property
+    def exact(self) -> dict[str, str]:
+        """Each distinct word -> its lower-case form (made on first use; without the offsets when
+        they are not known yet: most texts are dismissed on their vocabulary alone)."""
+        if self._exact is None:
+            if self._words is None and len(self.text) > LONG_TEXT:
+                distinct = set(TOKEN.findall(self.text))
+            else:
+                distinct = {word for _, word in self.words}
+            self._exact = {word: word.lower() for word in distinct}
+        return self._exact
+
+    @property
+    def lower(self) -> set[str]:
+        """The distinct words, lower-cased."""
+        if self._lower is None:
+            self._lower = set(self.exact.values())
+        return self._lower
+
+    def spots(self, keys: set[str], ignore_case: bool) -> list[tuple[int, str]]:
+        """(offset, word) of the words that are one of `keys` (whose lower-case form is, when
+        `ignore_case`), in text order. In a long text whose words are not split yet, a search for
+        just these words is much cheaper than splitting all of them."""
+        if ignore_case:
+            keys = {word for word, lower in self.exact.items() if lower in keys}
+        if self._words is None and len(self.text) > LONG_TEXT:
+            alternatives = "|".join(re.escape(word) for word in sorted(keys, key=len, reverse=True))
+            # a whole word: no word character on either side (words are maximal runs of them)
+            return [(m.start(), m.group(0)) for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", self.text)]
+        return [(start, word) for start, word in self.words if word in keys]
+
+
+LONG_TEXT = 2000  # characters
 
 
 class WordMatcher:
     """Finds the entries of one word list in text, whole words only, longest match first.
 
     Lists hold hundreds of entries, so one big regex alternation (tried at every character) is slow.
-    Instead each entry is indexed by its first word: the text's words are looked up in that index
-    and only the few entries starting there are tried, anchored at that word. An entry's pattern is
+    Instead each entry is indexed by its first word: only the text's words found in that index are
+    visited (a set intersection, not a walk over every word) and only the few entries starting
+    there are tried, anchored at that word. An entry's pattern is
     compiled the first time its first word is seen (most of the thousands of names never are).
     """
 
@@ -137,16 +179,21 @@ class WordMatcher:
     def _key(self, word: str) -> str:
         return word.lower() if self.ignore_case else word
 
+    def spots(self, tokens: Tokens) -> list[tuple[int, str]]:
+        """(offset, word) of the words an entry may start at, in text order: no hit starts
+        anywhere else."""
+        present = tokens.lower if self.ignore_case else tokens.exact.keys()
+        keys = present & self._by_word.keys()
+        if self._by_prefix:
+            keys |= {word for word in present if word[:3] in self._by_prefix}
+        return tokens.spots(keys, self.ignore_case) if keys else []
+
     def finditer(self, text):
         """Hits in a folded text (a str, or Tokens to share the word split between matchers)."""
         tokens = text if isinstance(text, Tokens) else Tokens(text)
         folded_text = tokens.text
-        present = tokens.lower if self.ignore_case else tokens.exact
-        if present.isdisjoint(self._by_word) and not (
-                self._by_prefix and any(w[:3] in self._by_prefix for w in present)):
-            return
         after = 0
-        for start, word in tokens.words:
+        for start, word in self.spots(tokens):
             if start < after or (start > 1 and folded_text[start - 1] == "'" and folded_text[start - 2].isalnum()):
                 continue  # the "s" of "Xi's"; but not a word after an opening quote: 'Putin will...
             key = word.lower() if self.ignore_case else word

@@ -1,0 +1,67 @@
+"""The shortcuts of `Classifier.mentions` (sentences and articles skipped when no rule can fire,
+words looked up instead of walked) give what reading every sentence gives."""
+import datetime as dt
+
+from conftest import CORPUS
+
+from timeline.articles import Article, load_paths
+from timeline.mentions import _shift
+from timeline.sentences import split_sentences
+from timeline.temporal import tag
+from timeline.wordlists import Tokens, WordMatcher, fold
+
+
+def every_sentence(classifier, article):
+    """The mentions found by reading every sentence and asking every event type."""
+    body = article.body
+    timexes = tag(body, article.published)
+    result, previous = [], []
+    for sentence in split_sentences(body):
+        inside = [_shift(t, -sentence.begin) for t in timexes
+                  if t.begin >= sentence.begin and t.end <= sentence.end]
+        reading = classifier.reader.read(sentence.text, inside)
+        found = [classifier._mention(article, sentence, reading, event_type, rule, hit, dated)
+                 for event_type, rule, hit, dated in classifier.classify_sentence(reading, classifier.rulebook.types)]
+        if not found and previous:
+            found = classifier._continuation(article, sentence, reading, previous)
+            if found:
+                result = [m for m in result if m is not previous[-1]]
+        result.extend(found)
+        previous = [m for m in found if m.start is None] if found else []
+    return result
+
+
+BODIES = [
+    "Putin's upcoming visit to China was announced. Officials said it would take place May 15-16.",
+    "On Friday Chinese and Russian troops will march together through Red Square.\nNothing else.",
+    "Xi will visit Moscow next month. The summit talks were held in Geneva on Saturday and Sunday.",
+    "Protesters will march on Sunday. Troops marched in Paris on July 14 alongside French soldiers.",
+    # a line longer than a sentence may be, cut inside a word
+    "Trump and Xi met on Monday " + "x" * 1200 + "visit Beijing on May 5 " + "y" * 30,
+    "The talks' and the visit's dates: Xi's 'visit' to Hanoi on Tuesday. It will take place on May 3.",
+]
+
+
+def test_same_mentions_as_reading_every_sentence(classifier):
+    articles, errors = load_paths([CORPUS])
+    assert articles and not errors
+    articles += [Article(id=f"b{i}", title="t", published=dt.date(2025, 5, 8), body=body)
+                 for i, body in enumerate(BODIES)]
+    found = 0
+    for article in articles:
+        mentions = classifier.mentions(article)
+        assert mentions == every_sentence(classifier, article), article.id
+        found += len(mentions)
+    assert found > 20
+
+
+def test_long_and_short_texts_give_the_same_hits():
+    matcher = WordMatcher(["visit", "talks", "=Xi", "congratulat*", "touch down"])
+    sentence = "Xi's visit: talks, 'Visit' and congratulations; touching down in XI visits. "
+    text = fold(sentence * 40)  # long: the words sought are found by a search, not by splitting all
+    assert len(text) > 2000
+    long_hits = list(matcher.finditer(Tokens(text)))
+    split = Tokens(text)
+    split.words  # split first: the words are then filtered
+    assert long_hits == list(matcher.finditer(split))
+    assert len(long_hits) == 40 * len(list(matcher.finditer(fold(sentence))))
