@@ -12,13 +12,14 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, g, request
 from werkzeug.exceptions import HTTPException
 
 from timeline.live_rules import LiveRules
 from timeline.store import DEFAULT_DATABASE_URL, Store
 
 from . import article_routes, docs, rules_routes, timeline_routes
+from .cache import ResponseCache
 from .docs import body, documented
 from .http import Problem, json_response, problem_response, store
 from .limits import DEFAULT_WRITE_RATE, WriteLimiter, parse_rate, retry_after
@@ -26,6 +27,7 @@ from .schemas import HealthSchema
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MAX_BODY = 2 * 1024 * 1024
+DRAIN_MAX = 8 * 1024 * 1024  # a body up to this size is read before a 413, so that the client hears it
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger("timeline.api")
 
@@ -39,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         API_TOKEN=os.environ.get("TIMELINE_API_TOKEN") or None,
         RULES_CHECK_EVERY=2.0,  # seconds between looks at the rule files
         READ_MAX_AGE=30,  # Cache-Control max-age of reads, in seconds
+        RESPONSE_CACHE_BYTES=64 * 1024 * 1024,  # answers to GET /timeline and /events kept per process
         MAX_CONTENT_LENGTH=MAX_BODY,
         WRITE_RATE=os.environ.get("TIMELINE_WRITE_RATE", DEFAULT_WRITE_RATE),
     )
@@ -55,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     timeline_store.sync_rules(rules.get())
     app.extensions["timeline.store"] = timeline_store
     app.extensions["timeline.rules"] = rules
+    cache = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
 
     for blueprint in (timeline_routes.bp, article_routes.bp, rules_routes.bp, docs.bp):
         app.register_blueprint(blueprint)
@@ -65,6 +69,18 @@ def create_app(config: dict | None = None) -> Flask:
     def healthz():
         stats = store().stats()
         return json_response(HealthSchema(), {"status": "ok", **stats})
+
+    @app.before_request
+    def refuse_large_bodies():
+        length = request.content_length
+        if length and length > app.config["MAX_CONTENT_LENGTH"]:
+            # A client still sending the body would not read the answer before the server closes: read
+            # and drop up to DRAIN_MAX so that it gets its 413; larger bodies are answered unread.
+            if length <= DRAIN_MAX:
+                stream = request.environ["wsgi.input"]
+                while length > 0 and (chunk := stream.read(min(length, 1 << 16))):
+                    length -= len(chunk)
+            abort(413)
 
     @app.before_request
     def limit_writes():
@@ -81,6 +97,22 @@ def create_app(config: dict | None = None) -> Flask:
         # changed rule files: classify the stored articles again before answering (under the write lock)
         if request.method != "OPTIONS" and request.blueprint != "docs":
             timeline_store.sync_rules(rules.get())
+
+    @app.before_request
+    def cached_answer():
+        # after follow_rule_changes: a rules change bumps the store's revision, and with it every key
+        if request.method == "GET" and request.blueprint == timeline_routes.bp.name:
+            environ = request.environ  # the URL as sent: the answer's links are made from it
+            g.cache_key = (timeline_store.revision(), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
+                           environ.get("PATH_INFO"), environ.get("QUERY_STRING"), request.scheme)
+            return cache.get(g.cache_key)
+        return None
+
+    @app.after_request
+    def keep_answer(response: Response) -> Response:
+        if g.get("cache_key") is not None:
+            cache.put(g.cache_key, response)
+        return response
 
     @app.after_request
     def http_rules(response: Response) -> Response:

@@ -33,7 +33,9 @@ def rules_record(live, changed: bool | None = None) -> dict:
     "responses": {"200": body(RulesSchema, "the rules", headers=("ETag",))},
 })
 def get_rules():
-    return json_response(RulesSchema(), rules_record(live_rules()))
+    live = live_rules()
+    live.reload()  # the files as they are now (cheap when unchanged): each server process answers alike
+    return json_response(RulesSchema(), rules_record(live))
 
 
 @bp.post("/rules/reload")

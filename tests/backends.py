@@ -7,6 +7,7 @@ Import the fixtures into a test module: `from backends import database_url, modu
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -121,8 +122,10 @@ class Server:
         self.process = None
 
     def __enter__(self):
+        # the server's output goes to a file: a pipe nobody reads would stall a long-running server
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
-                                        env=self.env, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                        env=self.env, cwd=self.cwd, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -131,15 +134,19 @@ class Server:
                     return self
             except (urllib.error.URLError, ConnectionError):
                 if self.process.poll() is not None:
-                    raise AssertionError(self.process.stderr.read().decode()) from None
+                    raise AssertionError(self.output()) from None
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
-        self.process.stdout.close()
-        self.process.stderr.close()
+        self.log.close()
+
+    def output(self) -> str:
+        """What the server printed so far."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", errors="replace")
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
         """(status, headers, body bytes) of one request; error statuses are answers too, not exceptions."""

@@ -324,3 +324,23 @@ def test_changed_rule_files_are_followed_without_a_reload(database_url, tmp_path
     timeline = client.get("/timeline").get_json()  # no reload asked: the next request notices
     assert timeline["rules_version"] != old
     assert {s["rules_version"] for e in timeline["events"] for s in e["sources"]} == {timeline["rules_version"]}
+
+
+def test_a_repeated_read_is_the_same_answer_until_a_write_changes_the_store(database_url):  # noqa: F811
+    app = make_app(database_url)
+    client, other = app.test_client(), make_app(database_url).test_client()  # two server processes' apps
+    path = "/timeline?type=parade&from=2025-05-08&to=2025-05-08"
+    first, again = client.get(path), client.get(path)
+    assert first.status_code == again.status_code == 200
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Access-Control-Allow-Origin"] == "*" and "max-age" in again.headers["Cache-Control"]
+    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert first.get_json()["events"] == []
+
+    # a write through the other process's app: this one's answer changes at once, not when a cache expires
+    assert other.post("/articles", json={**PARADE, "published": "2025-05-07", "url": "https://example.com/p2",
+                                         "text": "On Thursday, troops will parade through Red Square."},
+                      headers=AUTH).status_code == 201
+    after = client.get(path)
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert [(e["type"], e["start"]) for e in after.get_json()["events"]] == [("parade", "2025-05-08")]

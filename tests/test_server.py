@@ -33,7 +33,7 @@ def is_problem(answer, status):
 def test_every_endpoint_over_http(database_url):  # noqa: F811
     with Server(database_url, token=TOKEN) as server:
         status, headers, body = server.request("GET", "/healthz")
-        assert status == 200 and headers["Server"] == "timeline"  # answered by waitress, not a dev server
+        assert status == 200 and headers["Server"] == "gunicorn"  # a production server, not a dev server
         assert json.loads(body)["articles"] == SEED
 
         status, headers, body = server.request("GET", "/timeline?type=parade", headers={"Origin": "https://news.example"})

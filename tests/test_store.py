@@ -241,23 +241,21 @@ def test_batch_ingest_gives_the_same_events_and_skips_duplicates(database_url, c
 
 
 def test_a_window_of_one_type_is_an_index_search():
-    """GET /timeline?type=...&from=...&to=... reads an index range, never the whole events table."""
+    """GET /timeline?type=...&from=...&to=... reads short index ranges, never the whole events table."""
     import sqlalchemy
 
     from timeline import store as store_module
 
     engine = sqlalchemy.create_engine("sqlite://")
     store_module.metadata.create_all(engine)
-    events = store_module.events
-    query = (sqlalchemy.select(events.c.payload)
-             .where((events.c.generation == 1) & (events.c.span_class == 0) & (events.c.type == "summit")
-                    & (events.c.start >= dt.date(2025, 4, 1)) & (events.c.start <= dt.date(2025, 5, 31))
-                    & (events.c.end >= dt.date(2025, 5, 1)))
-             .order_by(events.c.start, events.c.end, events.c.type, events.c.id).limit(101))
-    compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+    statement = store_module._page_statement(1, True, True, (False, False, False), False, True)
+    params = {"generation": 1, "type0": "summit", "start": "2025-05-01", "end": "2025-05-31", "limit": 101,
+              "earliest0": "2025-04-01", "earliest1": "2024-05-01"}
     with engine.connect() as conn:
-        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
-    assert "ix_events_by_type" in plan and "TEMP B-TREE" not in plan, plan
+        plan = [str(row[-1]) for row in conn.execute(sqlalchemy.text("EXPLAIN QUERY PLAN " + statement.element.text), params)]
+    reads = [line for line in plan if line.startswith(("SEARCH events", "SCAN events"))]  # not the subqueries
+    assert len(reads) == 3 and all(line.startswith("SEARCH events USING INDEX ix_events_by_type") for line in reads), plan
+    assert not [line for line in plan if "TEMP B-TREE" in line], plan
 
 
 def test_long_events_are_found_by_a_window_inside_them(store, classifier):
@@ -268,3 +266,46 @@ def test_long_events_are_found_by_a_window_inside_them(store, classifier):
         pytest.skip("the rules give this sentence no year-long event")
     window = store.events_page(start=dt.date(2026, 7, 1), end=dt.date(2026, 7, 31))[0]
     assert year_events[0].id in {e.id for e in window}
+
+
+def test_json_records_are_what_the_event_schema_makes_of_each_event(store):
+    """GET /timeline joins records rendered when events are written; they must be the schema's dump."""
+    import json
+
+    from timeline.schemas import EventSchema, event_record
+
+    events, _, _ = store.events_page(limit=1000)
+    records, _, _ = store.events_page(limit=1000, records=True)
+    assert len(records) == len(events) > 10
+    for event, record in zip(events, records):
+        assert json.loads(record) == EventSchema().dump(event_record(event))
+    parades = [json.loads(r) for r in store.events_page(types=["parade"], records=True)[0]]
+    assert [(p["start"], p["end"]) for p in parades] == [("2025-05-09", "2025-05-09"), ("2025-09-03", "2025-09-03")]
+
+
+def test_a_store_from_before_json_records_merges_its_events_again_without_classifying(tmp_path, classifier):
+    import sqlalchemy
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = Store(url)
+    old.create_schema()
+    old.load_corpus_once([CORPUS], classifier)
+    before = old.events_page(limit=1000)[0]
+    stats_before = old.stats()
+    with old.engine.begin() as conn:  # what a store written by the previous release looks like
+        conn.exec_driver_sql("DROP INDEX ix_events_by_type")
+        conn.exec_driver_sql("DROP INDEX ix_events_by_start")
+        conn.exec_driver_sql("ALTER TABLE events DROP COLUMN record")
+    old.close()
+
+    upgraded = Store(url)
+    upgraded.create_schema()
+    with upgraded.engine.connect() as conn:
+        columns = {c["name"] for c in sqlalchemy.inspect(conn).get_columns("events")}
+    assert "record" in columns
+    after = upgraded.events_page(limit=1000)[0]
+    assert [e.id for e in after] == [e.id for e in before]
+    assert [(e.start, e.end, e.label) for e in after] == [(e.start, e.end, e.label) for e in before]
+    assert upgraded.stats()["articles"] == stats_before["articles"]
+    assert len(upgraded.events_page(limit=1000, records=True)[0]) == len(before)
+    upgraded.close()

@@ -60,9 +60,8 @@ def cmd_tag(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import waitress
-
     from api import create_app
+    from api.server import serve
 
     config = {"DATABASE_URL": args.database_url} if args.database_url else {}
     try:
@@ -71,11 +70,8 @@ def cmd_serve(args) -> int:
         print(f"timeline serve: cannot start: {exc}".splitlines()[0], file=sys.stderr)
         return 2
     print(f"serving the timeline on http://{args.host}:{args.port}/timeline", file=sys.stderr)
-    waitress.serve(
-        app, host=args.host, port=args.port, threads=args.threads, connection_limit=args.connection_limit,
-        channel_timeout=60, max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],  # the app answers 413
-        ident="timeline",
-    )
+    serve(app, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+          connection_limit=args.connection_limit)
     return 0
 
 
@@ -136,11 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("file", nargs="?", default="-", metavar="FILE|-")
     tag.set_defaults(func=cmd_tag)
 
-    serve = sub.add_parser("serve", help="run the HTTP API on a production WSGI server (waitress)")
+    serve = sub.add_parser("serve", help="run the HTTP API on a production WSGI server (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    serve.add_argument("--connection-limit", type=int, default=100, help="open connections at most (default 100)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: one per core, at least 2, at most 8)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8)")
+    serve.add_argument("--connection-limit", type=int, default=100,
+                       help="open connections per worker process at most (default 100)")
     serve.add_argument("--database-url", default=os.environ.get("TIMELINE_DATABASE_URL"), metavar="URL",
                        help="SQLAlchemy URL of the store (default $TIMELINE_DATABASE_URL, else ./timeline.sqlite)")
     serve.set_defaults(func=cmd_serve)

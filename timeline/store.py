@@ -29,15 +29,15 @@ import functools
 import hashlib
 import heapq
 import itertools
+import json
 import logging
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine,
+    JSON, Boolean, Column, Date, bindparam, column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine,
     delete, event as sa_event, false, func, insert, inspect, select, text, true, tuple_, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -45,12 +45,12 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from .articles import Article, ArticleError, iter_articles
 from .events import Event, merge
 from .mentions import Classifier, Mention
+from .schemas import EventSchema, event_record
 
 log = logging.getLogger("timeline.store")
 
 DEFAULT_DATABASE_URL = "sqlite:///timeline.sqlite"
 WRITE_LOCK_KEY = 0x74696D65  # PostgreSQL advisory lock shared by every writer of a database
-PAGE_CACHE = 512  # timeline pages kept per process (each valid until the next write)
 
 metadata = MetaData()
 
@@ -107,6 +107,8 @@ events = Table(
     Column("participants", Text, nullable=False),
     Column("sources", Text, nullable=False),
     Column("payload", JSON, nullable=False),
+    # the event as the timeline JSON gives it (EventSchema), rendered once when written: reads only join
+    Column("record", Text, nullable=False),
     Index("ix_events_by_type", "generation", "span_class", "type", "start", "end", "id"),
     Index("ix_events_by_start", "generation", "span_class", "start", "end", "type", "id"),
 )
@@ -232,6 +234,14 @@ def event_json(event: Event) -> dict:
     return out
 
 
+_EVENT_SCHEMA = EventSchema()
+
+
+def event_record_json(event: Event) -> str:
+    """The event's entry in the timeline JSON, compact (what GET /timeline pages are made of)."""
+    return json.dumps(_EVENT_SCHEMA.dump(event_record(event)), ensure_ascii=False, separators=(",", ":"))
+
+
 def _conflict(data: dict) -> dict:
     return {k: _convert("dt.date", v) if k in ("published", "start", "end") else v for k, v in data.items()}
 
@@ -354,7 +364,6 @@ class Store:
         self.backend = self.engine.dialect.name
         self._lock = threading.RLock()
         self._rules_version: str | None = None  # version of the stored mentions, as last seen
-        self._pages: OrderedDict[tuple, tuple] = OrderedDict()  # recent timeline pages, by revision and query
 
     def close(self) -> None:
         self.engine.dispose()
@@ -371,7 +380,18 @@ class Store:
                 if found.has_table("meta"):
                     conn.execute(delete(meta).where(meta.c.key.in_(["analysis_version", "generation"])))
                 log.info("store schema upgraded: mentions and events will be built again")
+                columns = set()
+            rebuild_events = bool(columns) and "events.record" not in columns
+            if rebuild_events:
+                # events from before their rendered records: merged again from the stored mentions
+                for table in ("article_events", "events"):
+                    conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
             metadata.create_all(conn)
+            if rebuild_events:
+                rules_version = self._get_meta(conn, "rules_version") or ""
+                count = self._build_events(conn, self._served(conn), rules_version)
+                self._bump_revision(conn)
+                log.info("store schema upgraded: %d events merged again from the stored mentions", count)
 
     # --- transactions ---
 
@@ -665,7 +685,7 @@ class Store:
                 "search": "\n".join([e.label, *(s.sentence for s in e.sources)]).lower(),
                 "participants": "\n".join(e.participants).lower(),
                 "sources": "\n".join([*article_ids, *sorted({publishers.get(a) or "" for a in article_ids})]).lower(),
-                "payload": event_json(e),
+                "payload": event_json(e), "record": event_record_json(e),
             })
             links += [{"generation": generation, "article_id": a, "event_id": e.id} for a in article_ids]
         for chunk in _chunks(rows, 2000):
@@ -771,6 +791,19 @@ class Store:
 
     # --- reads ---
 
+    def revision(self) -> int:
+        """A number every write to the store increases (answers read at one revision stay true until the
+        next). Asked before every cached answer, so it goes to the driver directly: one tiny query."""
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT value FROM meta WHERE key = 'revision'")
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        return int(row[0]) if row else 0
+
     def stats(self) -> dict:
         with self.reading() as conn:
             generation = self._served(conn)
@@ -784,56 +817,42 @@ class Store:
 
     def events_page(self, types: Iterable[str] = (), start: dt.date | None = None, end: dt.date | None = None,
                     q: str | None = None, participant: str | None = None, source: str | None = None,
-                    after: tuple | None = None, limit: int = 100) -> tuple[list[Event], tuple | None, str | None]:
+                    after: tuple | None = None, limit: int = 100,
+                    records: bool = False) -> tuple[list, tuple | None, str | None]:
         """Events overlapping [start, end] that match every filter, ordered by (start, end, type, id),
         after the key `after`; returns (events, key of the last one when more follow, rules version).
+        With `records`, each event is its timeline JSON text (see `event_record_json`) instead.
 
         One ordered, limited index scan per span class (and per type when types are given), merged:
         the span class bounds how early an event overlapping `start` can begin."""
-        order = (events.c.start, events.c.end, events.c.type, events.c.id)
         types = sorted(set(types))
+        filters = (q, participant, source)
+        statement = _page_statement(len(types), start is not None, end is not None,
+                                    tuple(bool(v) for v in filters), after is not None, records)
+        params = {"limit": limit + 1, **{f"type{n}": t for n, t in enumerate(types)}}
+        if start is not None:
+            params["start"] = start
+            for index, longest in enumerate(SPAN_CLASSES):
+                if longest is not None:
+                    params[f"earliest{index}"] = start - dt.timedelta(days=longest - 1)
+        if end is not None:
+            params["end"] = end
+        for name, value in zip(("q", "participant", "source"), filters):
+            if value:
+                escaped = value.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+                params[name] = f"%{escaped}%"
+        if after is not None:
+            params.update(after_start=after[0], after_end=after[1], after_type=after[2], after_id=after[3])
         with self.reading() as conn:
             state = dict(conn.execute(select(meta.c.key, meta.c.value).where(
-                meta.c.key.in_(["generation", "rules_version", "revision"]))).all())
+                meta.c.key.in_(["generation", "rules_version"]))).all())
             generation, version = int(state.get("generation") or 0), state.get("rules_version")
-            # every write bumps the revision: a page read at the same revision is the same page
-            cache_key = (state.get("revision"), generation, tuple(types), start, end, q, participant, source,
-                         after, limit)
-            with self._lock:
-                cached = self._pages.get(cache_key)
-                if cached is not None:
-                    self._pages.move_to_end(cache_key)
-            if cached is not None:
-                return list(cached[0]), cached[1], cached[2]
-            scans = []
-            for index, longest in enumerate(SPAN_CLASSES):
-                for type_name in types or [None]:
-                    query = select(events.c.payload, *order).where(
-                        (events.c.generation == generation) & (events.c.span_class == index))
-                    if type_name is not None:
-                        query = query.where(events.c.type == type_name)
-                    if start is not None:
-                        query = query.where(events.c.end >= start)
-                        if longest is not None:
-                            query = query.where(events.c.start >= start - dt.timedelta(days=longest - 1))
-                    if end is not None:
-                        query = query.where(events.c.start <= end)
-                    for column, value in ((events.c.search, q), (events.c.participants, participant),
-                                          (events.c.sources, source)):
-                        if value:
-                            query = query.where(column.contains(value.lower(), autoescape=True))
-                    if after is not None:
-                        query = query.where((events.c.start >= after[0]) & (tuple_(*order) > tuple_(*after)))
-                    scans.append(conn.execute(query.order_by(*order).limit(limit + 1)).all())
-        rows = list(itertools.islice(heapq.merge(*scans, key=lambda r: (r.start, r.end, r.type, r.id)), limit + 1))
-        found = [event_from_json(row.payload) for row in rows[:limit]]
+            rows = conn.execute(statement, {**params, "generation": generation}).all()
+        rows.sort(key=lambda r: (r.start, r.end, r.type, r.id))
+        found = [row.body if records else event_from_json(row.body) for row in rows[:limit]]
         last = rows[limit - 1] if len(rows) > limit else None
         key = (last.start, last.end, last.type, last.id) if last is not None else None
-        with self._lock:
-            self._pages[cache_key] = (found, key, version)
-            while len(self._pages) > PAGE_CACHE:
-                self._pages.popitem(last=False)
-        return list(found), key, version
+        return found, key, version
 
     def event(self, event_id: str) -> Event | None:
         with self.reading() as conn:
@@ -869,6 +888,43 @@ class Store:
             ).scalars().all()
         return _stored_article(row), [event_from_json(p) for p in payloads]
 
+
+@functools.lru_cache(maxsize=256)
+def _page_statement(type_count: int, has_start: bool, has_end: bool, filters: tuple[bool, bool, bool],
+                    has_after: bool, records: bool):
+    """The SQL of one timeline page of a given shape, built once: an ordered, limited index scan per span
+    class (and per type), glued with UNION ALL. The span class bounds how early an event overlapping
+    `start` can begin, so each scan reads a short index range. (Building the statement with the SQL
+    expression language on every request cost more than running it.)"""
+    scans, dates = [], set()
+    for index, longest in enumerate(SPAN_CLASSES):
+        for slot in range(type_count) if type_count else [None]:
+            where = ["generation = :generation", f"span_class = {index}"]
+            if slot is not None:
+                where.append(f"type = :type{slot}")
+            if has_start:
+                where.append('"end" >= :start')
+                dates.add("start")
+                if longest is not None:
+                    where.append(f"start >= :earliest{index}")
+                    dates.add(f"earliest{index}")
+            if has_end:
+                where.append("start <= :end")
+                dates.add("end")
+            for searched, param, wanted in zip(("search", "participants", "sources"), ("q", "participant", "source"),
+                                               filters):
+                if wanted:
+                    where.append(f"{searched} LIKE :{param} ESCAPE '/'")
+            if has_after:
+                where.append('start >= :after_start AND (start, "end", type, id) > '
+                             "(:after_start, :after_end, :after_type, :after_id)")
+                dates.update(("after_start", "after_end"))
+            body = "record" if records else "payload"
+            scans.append(f'SELECT * FROM (SELECT {body} AS body, start, "end", type, id FROM events '
+                         f'WHERE {" AND ".join(where)} ORDER BY start, "end", type, id LIMIT :limit) AS scan{len(scans)}')
+    statement = text(" UNION ALL ".join(scans)).bindparams(*[bindparam(name, type_=Date) for name in sorted(dates)])
+    return statement.columns(column("body", Text if records else JSON), column("start", Date),
+                             column("end", Date), column("type", String), column("id", String))
 
 def _stored_article(row) -> StoredArticle:
     stored = rebuild(StoredArticle, dict(row))

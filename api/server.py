@@ -1,0 +1,55 @@
+"""`timeline serve`: the API on gunicorn, several worker processes with threads each.
+
+One Python process runs one request's Python code at a time, so a single process answers from one
+core however many threads it has; gunicorn's pre-forked workers use every core. The app is built once
+in the master before the workers fork (`preload_app`): the corpus is loaded and the rules checked
+once, a broken configuration stops the start with one line, and the workers share the loaded code.
+Each worker then opens its own database connections (`post_fork`), since a connection must not be
+shared across processes.
+"""
+from __future__ import annotations
+
+import os
+
+from gunicorn.app.base import BaseApplication
+
+
+def default_workers() -> int:
+    return max(2, min(os.cpu_count() or 1, 8))
+
+
+class TimelineServer(BaseApplication):
+    def __init__(self, app, options: dict):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def serve(app, host: str, port: int, workers: int | None, threads: int, connection_limit: int) -> None:
+    def post_fork(_arbiter, _worker) -> None:
+        # the master's pooled connections stay the master's: the worker opens its own
+        app.extensions["timeline.store"].engine.dispose(close=False)
+
+    TimelineServer(app, {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "worker_class": "gthread",
+        "threads": threads,
+        "worker_connections": connection_limit,  # open connections per worker
+        "preload_app": True,
+        "post_fork": post_fork,
+        "keepalive": 5,
+        "timeout": 120,  # a worker silent for this long is replaced (a rules sync may be long)
+        "graceful_timeout": 30,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "timeline",
+    }).run()
