@@ -85,13 +85,14 @@ TOKEN = re.compile(r"\w+")
 class Tokens:
     """A folded text split into words once, shared by every matcher that reads it."""
 
-    __slots__ = ("text", "_words", "_exact", "_lower")
+    __slots__ = ("text", "_words", "_exact", "_lower", "found")
 
     def __init__(self, folded_text: str, words: list[tuple[int, str]] | None = None):
         self.text = folded_text
         self._words = words
         self._exact: dict[str, str] | None = None
         self._lower: set[str] | None = None
+        self.found: dict = {}  # matcher -> its spots in this text (matchers often look twice)
 
     @property
     def words(self) -> list[tuple[int, str]]:
@@ -121,18 +122,19 @@ class Tokens:
 
     def spots(self, keys: set[str], ignore_case: bool) -> list[tuple[int, str]]:
         """(offset, word) of the words that are one of `keys` (whose lower-case form is, when
-        `ignore_case`), in text order. In a long text whose words are not split yet, a search for
-        just these words is much cheaper than splitting all of them."""
+        `ignore_case`), in text order. In a long text whose words are not split yet, a first search
+        for just these words is much cheaper than splitting all of them (most texts end there);
+        later ones split the words."""
         if ignore_case:
             keys = {word for word, lower in self.exact.items() if lower in keys}
-        if self._words is None and len(self.text) > LONG_TEXT:
+        if self._words is None and len(self.text) > LONG_TEXT and not self.found:
             alternatives = "|".join(re.escape(word) for word in sorted(keys, key=len, reverse=True))
             # a whole word: no word character on either side (words are maximal runs of them)
             return [(m.start(), m.group(0)) for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", self.text)]
         return [(start, word) for start, word in self.words if word in keys]
 
 
-LONG_TEXT = 2000  # characters
+LONG_TEXT = 500  # characters: about 80 words
 
 
 class WordMatcher:
@@ -182,11 +184,14 @@ class WordMatcher:
     def spots(self, tokens: Tokens) -> list[tuple[int, str]]:
         """(offset, word) of the words an entry may start at, in text order: no hit starts
         anywhere else."""
-        present = tokens.lower if self.ignore_case else tokens.exact.keys()
-        keys = present & self._by_word.keys()
-        if self._by_prefix:
-            keys |= {word for word in present if word[:3] in self._by_prefix}
-        return tokens.spots(keys, self.ignore_case) if keys else []
+        found = tokens.found.get(self)
+        if found is None:
+            present = tokens.lower if self.ignore_case else tokens.exact.keys()
+            keys = present & self._by_word.keys()
+            if self._by_prefix:
+                keys |= {word for word in present if word[:3] in self._by_prefix}
+            found = tokens.found[self] = tokens.spots(keys, self.ignore_case) if keys else []
+        return found
 
     def finditer(self, text):
         """Hits in a folded text (a str, or Tokens to share the word split between matchers)."""

@@ -78,19 +78,22 @@ TOKEN = re.compile(r"[a-z]+|\d+[a-z]*")   # on the lower-cased text
 def _anchor_positions(text: str, g: gr.Grammar) -> dict:
     """Where each token class occurs: class -> list of (start, end)."""
     words = _anchor_words(g)
-    toks = [(m.group(), m.span()) for m in TOKEN.finditer(text.lower())]
-    toks = [t for t in toks if t[0] in words or t[0][0] <= "9"]
-    pos: dict = {}
     classes = g.token_classes
-    for tok, span in toks:
+    pos: dict = {}
+    for m in TOKEN.finditer(text.lower()):
+        tok = m.group()
         if tok[0] <= "9":
+            span = m.span()
             pos.setdefault(gr.DIGIT_CLASS, []).append(span)
             if len(tok) == 4 and tok[0] in "12" and tok.isdigit():
                 pos.setdefault("year4", []).append(span)
             elif tok.endswith("0s"):
                 pos.setdefault("decade", []).append(span)
-        else:
+        elif tok in words:
+            span = m.span()
             pos.setdefault(tok, []).append(span)
+        else:
+            continue  # most words anchor nothing: no span made for them
         for c in classes.get(tok, ()):
             pos.setdefault(c, []).append(span)
     return pos
@@ -131,14 +134,18 @@ def candidates(text: str, g: gr.Grammar):
     out = []
     pos = _anchor_positions(text, g)
     n = len(text)
+    shared: dict = {}   # (anchors, reach) -> windows: many rules share their anchors
     for idx, rule in enumerate(g.rules):
         if rule.anchors is None:
             windows = [[0, n]]
         else:
-            spans = [s for a in rule.anchors for s in pos.get(a, ())]
-            if not spans:
+            key = (rule.anchors, rule.reach)
+            windows = shared.get(key)
+            if windows is None:
+                spans = [s for a in rule.anchors for s in pos.get(a, ())]
+                windows = shared[key] = _windows(spans, n, rule.reach) if spans else []
+            if not windows:
                 continue
-            windows = _windows(spans, n, rule.reach)
         for b, e in windows:
             for m in rule.compiled.finditer(text, b, e):
                 if m.end() > m.start():
