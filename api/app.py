@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["CORPUS_DIR"]:
         for error in timeline_store.load_corpus_once([app.config["CORPUS_DIR"]], rules.get()):
             log.warning("article refused: %s", error)
-    timeline_store.sync_rules(rules.get())
+    timeline_store.sync_rules(rules.get(), background=False)  # no thread before a server forks its workers
     app.extensions["timeline.store"] = timeline_store
     app.extensions["timeline.rules"] = rules
     cache = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])

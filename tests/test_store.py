@@ -173,6 +173,47 @@ def test_readers_see_the_old_or_the_new_rules_never_a_mix(store, tmp_path, class
     assert mixed == [] and version == edited.rules_version and seen <= {classifier.rules_version, edited.rules_version}
 
 
+def test_a_large_stale_archive_is_rebuilt_in_the_background_while_readers_keep_the_old_rules(
+        database_url, tmp_path, classifier):  # noqa: F811
+    """Above `inline_sync_articles` a rules change never blocks the request that notices it: a thread
+    classifies the archive into a new generation and readers are switched when it is complete."""
+    big = Store(database_url, inline_sync_articles=0)  # the 7 seed articles count as a large archive
+    big.create_schema()
+    big.load_corpus_once([CORPUS], classifier)
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    parade = rules / "parade.yaml"
+    parade.write_text(parade.read_text(encoding="utf-8").replace(
+        '"Troops march through {place}"', '"Edited march through {place}"') + "\n# edited\n", encoding="utf-8")
+    edited = classifier_for(rules)
+    before, _, version = big.events_page(limit=1000)
+    assert version == classifier.rules_version
+
+    # a second process holding a fresh lease on a build: this one does not start its own
+    other = Store(database_url)
+    assert other.begin_generation(lease=60) is not None
+    assert big.rebuild(edited) is None
+    other.close()
+
+    big._next_sync_check = 0.0
+    assert big.sync_rules(edited) is False  # answered at once; the stale lease (60 s) is still fresh
+    assert big.events_page(limit=1000)[2] == classifier.rules_version
+    with big.writing() as conn:  # the other process died: its lease goes stale
+        big._set_meta(conn, "building_beat", "0")
+    big._next_sync_check = 0.0
+    big.sync_rules(edited)
+    big._rebuilding.join(timeout=120)
+    events, _, version = big.events_page(limit=1000)
+    assert version == edited.rules_version
+    assert all(s.rules_version == edited.rules_version for e in events for s in e.sources)
+    assert [(e.type, e.start, e.end) for e in events] == [(e.type, e.start, e.end) for e in before]
+    assert [e.label for e in events if e.type == "parade"] == ["Edited march through Red Square",
+                                                               "Edited march through Beijing"]
+    big._next_sync_check = 0.0
+    assert big.sync_rules(edited) is False and big._rules_version == edited.version
+    big.close()
+
+
 # --- incremental ingest: the same events as merging everything at once ------------------------
 
 NEWS = CORPUS.parent / "tests" / "data" / "news"

@@ -27,11 +27,10 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import heapq
-import itertools
 import json
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -51,6 +50,9 @@ log = logging.getLogger("timeline.store")
 
 DEFAULT_DATABASE_URL = "sqlite:///timeline.sqlite"
 WRITE_LOCK_KEY = 0x74696D65  # PostgreSQL advisory lock shared by every writer of a database
+INLINE_SYNC_ARTICLES = 1000  # a stale archive up to this size is classified again at once (a few seconds)
+BUILD_LEASE_SECONDS = 120.0  # a background build silent for this long is taken over by another process
+SYNC_CHECK_EVERY = 2.0  # seconds between looks at the store while a background build runs
 
 metadata = MetaData()
 
@@ -358,12 +360,15 @@ def mention_row(generation: int, mention: Mention) -> dict:
 
 
 class Store:
-    def __init__(self, url: str = DEFAULT_DATABASE_URL):
+    def __init__(self, url: str = DEFAULT_DATABASE_URL, inline_sync_articles: int = INLINE_SYNC_ARTICLES):
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self.backend = self.engine.dialect.name
         self._lock = threading.RLock()
         self._rules_version: str | None = None  # version of the stored mentions, as last seen
+        self.inline_sync_articles = inline_sync_articles
+        self._next_sync_check = 0.0
+        self._rebuilding: threading.Thread | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -511,12 +516,54 @@ class Store:
             self._remerge(conn, generation, classifier.rules_version, found)
             self._bump_revision(conn)
 
-    def sync_rules(self, classifier: Classifier) -> bool:
-        """Re-classify every stored article when the rules changed; True when the events were rewritten."""
-        if self._rules_version == classifier.version:
+    def sync_rules(self, classifier: Classifier, background: bool = True) -> bool:
+        """Bring the stored mentions to the classifier's version (rules and analysis code). An archive of
+        up to `inline_sync_articles` is classified again at once, under the write lock; True when its
+        events were rewritten. A larger one is classified again by a thread of this process into a new
+        generation (`rebuild`), while readers keep the served one until the switch; with
+        `background=False` (before a server forks its workers) it is left to the first request."""
+        if self._rules_version == classifier.version or time.monotonic() < self._next_sync_check:
+            return False
+        with self.reading() as conn:
+            stored = self._get_meta(conn, "analysis_version")
+            count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+        if stored == classifier.version:
+            self._rules_version = stored
+            return False
+        if count > self.inline_sync_articles:
+            if background:
+                self.rebuild_in_background(classifier)
+            self._next_sync_check = time.monotonic() + SYNC_CHECK_EVERY
             return False
         with self.writing() as conn:
             return self._sync(conn, classifier)
+
+    def rebuild_in_background(self, classifier: Classifier) -> threading.Thread:
+        """Classify the archive again in a thread of this process (one at a time), unless another process
+        holds a fresh lease on the build."""
+        with self._lock:
+            if self._rebuilding is None or not self._rebuilding.is_alive():
+                self._rebuilding = threading.Thread(target=self.rebuild, args=(classifier,), daemon=True,
+                                                    name="timeline-rebuild")
+                self._rebuilding.start()
+            return self._rebuilding
+
+    def rebuild(self, classifier: Classifier, partition_size: int = 200) -> dict | None:
+        """The whole archive classified into a new generation, partition by partition (each its own short
+        write), then merged and switched to; None when another process is building one."""
+        try:
+            generation = self.begin_generation(lease=BUILD_LEASE_SECONDS)
+            if generation is None:
+                return None
+            log.info("rules %s: classifying the archive again in the background", classifier.rules_version)
+            for after, last in self.partitions(partition_size):
+                self.stage_partition(generation, classifier, after, last)
+            done = self.finish_generation(generation, classifier)
+            log.info("rules %s now served: %d events", classifier.rules_version, done["events"])
+            return done
+        except Exception:  # the served generation stays as it was; the next request tries again
+            log.exception("the background rebuild for rules %s failed", classifier.rules_version)
+            return None
 
     def _sync(self, conn: Connection, classifier: Classifier) -> bool:
         # "analysis_version" (rules + analysis code) decides staleness; "rules_version" is what users see.
@@ -526,6 +573,8 @@ class Store:
             return False
         old = self._served(conn)
         count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+        if count > self.inline_sync_articles:
+            return False  # too large to classify inside a write: sync_rules builds it in the background
         if count or stored is not None:
             # the whole archive again, into a new generation, switched to inside this transaction
             generation = self._new_generation(conn)
@@ -703,14 +752,19 @@ class Store:
 
     # --- reprocessing into a new generation (see timeline/reprocess.py) ---
 
-    def begin_generation(self) -> int:
-        """A new generation to build beside the served one; leftovers of unfinished runs are dropped."""
+    def begin_generation(self, lease: float | None = None) -> int | None:
+        """A new generation to build beside the served one; leftovers of unfinished runs are dropped.
+        With `lease` (seconds), None instead while another build has shown progress that recently."""
         with self.writing() as conn:
+            beat = float(self._get_meta(conn, "building_beat") or 0)
+            if lease is not None and self._get_meta(conn, "building") and time.time() - beat < lease:
+                return None
             served = self._served(conn)
             for table in DERIVED:
                 conn.execute(delete(table).where(table.c.generation != served))
             generation = self._new_generation(conn)
             self._set_meta(conn, "building", str(generation))
+            self._set_meta(conn, "building_beat", str(time.time()))
             return generation
 
     def partitions(self, size: int) -> list[tuple[str | None, str]]:
@@ -745,6 +799,7 @@ class Store:
                 conn.execute(insert(mentions), chunk)
             if done:
                 conn.execute(insert(staged), [{"generation": generation, "article_id": a} for a in sorted(done)])
+            self._set_meta(conn, "building_beat", str(time.time()))
 
     def stage_partition(self, generation: int, classifier: Classifier, after: str | None, last: str) -> int:
         """Classify one partition of the archive into a generation being built; returns its articles."""
@@ -777,7 +832,7 @@ class Store:
             self._remerge(conn, generation, classifier.rules_version, found)
             old = self._served(conn)
             self._switch(conn, generation, classifier)
-            conn.execute(delete(meta).where(meta.c.key == "building"))
+            conn.execute(delete(meta).where(meta.c.key.in_(["building", "building_beat"])))
             self._rules_version = classifier.version
         with self.writing() as conn:
             self._drop_generation(conn, old)
