@@ -12,8 +12,11 @@ from timeline.wordlists import Tokens, WordMatcher, fold
 
 
 def every_sentence(classifier, article):
-    """The mentions found by reading every sentence and asking every event type."""
+    """The mentions found by reading every sentence and asking every event type (of an article
+    whose text holds a trigger)."""
     body = article.body
+    if not classifier.may_concern(Tokens(fold(body))):
+        return []
     timexes = tag(body, article.published)
     result, previous = [], []
     for sentence in split_sentences(body):
@@ -38,6 +41,10 @@ BODIES = [
     "Protesters will march on Sunday. Troops marched in Paris on July 14 alongside French soldiers.",
     # a line longer than a sentence may be, cut inside a word
     "Trump and Xi met on Monday " + "x" * 1200 + "visit Beijing on May 5 " + "y" * 30,
+    # cut where no space is: the next sentence starts at a quoted word
+    "Trump said " + "a" * 988 + "'visit Beijing on May 5 with Xi' was the plan, Trump said on Monday.",
+    # a trigger running over a line break into the next sentence
+    "China held a military\nparade in Beijing on Wednesday, Xi said. Troops held a military\nparade on May 9.",
     "The talks' and the visit's dates: Xi's 'visit' to Hanoi on Tuesday. It will take place on May 3.",
 ]
 
@@ -65,3 +72,23 @@ def test_long_and_short_texts_give_the_same_hits():
     split.words  # split first: the words are then filtered
     assert long_hits == list(matcher.finditer(split))
     assert len(long_hits) == 40 * len(list(matcher.finditer(fold(sentence))))
+
+
+def test_whole_word_entries_match_as_their_patterns_do():
+    entries = ["visit", "meet", "=could", "talks", "summit", "=Xi", "op-ed", "congratulat*", "stop", "fly"]
+    irregular = {"meet": ["met"], "fly": ["flew", "flown"]}
+    words = ["visit", "Visits", "VISITED", "visiting", "met", "Meets", "could", "Could", "talks", "Summit",
+             "Xi", "XI", "xi", "op", "stopped", "flown", "Flew", "viſit", "\u212aeep", "visitß", "İstanbul",
+             "summits", "summitry"]
+    for ignore_case in (True, False):
+        matcher = WordMatcher(entries, irregular, ignore_case=ignore_case)
+        checked = 0
+        for word in words:
+            text = f"the {word} -ed"
+            for index, _ in enumerate(entries):
+                if matcher._whole_words(index) is None:
+                    continue
+                pattern = matcher._pattern(index).match(text, 4)
+                assert matcher._match_end(index, text, 4, word) == (pattern.end() if pattern else None), (word, index)
+                checked += 1
+        assert checked > 100

@@ -19,7 +19,6 @@ from .temporal import Timex, tag
 from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
-CUT_WORD = re.compile(r"\w\w")  # at a sentence's edge: the sentence begins or ends inside a word
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -120,22 +119,26 @@ class Classifier:
         it; None for the others (read only to continue an undated mention just before).
         `triggers`: the offsets in the body where a trigger may start (None: anywhere)."""
         body = tokens.text
+        # A sentence between spaces holds a trigger only where the body does: its text is the body's
+        # up to a space, so a list entry matching in it matches in the body (there it may run on)
+        hits = None if triggers is None else list(self.reader.any_trigger.finditer(tokens))
+        firsts = [hit.begin for hit in hits or ()]
         plan: list[tuple[Tokens, list[EventType]] | None] = []
         for sentence in sentences:
             begin, end = sentence.begin, sentence.end
-            if triggers is not None:
-                first = bisect.bisect_left(triggers, begin)
-                if first == len(triggers) or triggers[first] >= end:
-                    plan.append(None)  # no word a trigger can start at
-                    continue
-            if (begin and CUT_WORD.match(body, begin - 1)) or CUT_WORD.match(body, end - 1):
-                # a sentence cut inside a word (a line longer than MAX_SENTENCE): its words and the
-                # body's differ; the body's decide whether it is read, as before
+            if (begin and not body[begin - 1].isspace()) or (end < len(body) and not body[end].isspace()):
+                # cut where a line longer than MAX_SENTENCE has no space: the body's words in it
+                # decide whether it is read, as they always did
                 starts = [start for start, _ in tokens.words]
                 lo, hi = bisect.bisect_left(starts, begin), bisect.bisect_left(starts, end)
                 words = [(start - begin, word) for start, word in tokens.words[lo:hi]]
                 if not self.may_concern(Tokens(body[begin:end], words)):
                     plan.append(None)
+                    continue
+            elif hits is not None:
+                first = bisect.bisect_left(firsts, begin)
+                if not ((first < len(hits) and hits[first].begin < end) or (first and hits[first - 1].end > begin)):
+                    plan.append(None)  # no trigger starts in it, nor runs into it
                     continue
             own = Tokens(body[begin:end])  # = fold(sentence.text): folding keeps every offset
             plan.append((own, self.possible_types(own)))

@@ -153,6 +153,7 @@ class WordMatcher:
         self._irregular = irregular or {}
         self._flags = re.IGNORECASE if ignore_case else 0
         self._compiled: dict[int, re.Pattern] = {}
+        self._words: dict[int, frozenset[str] | None] = {}
         self._by_word: dict[str, list[int]] = {}
         self._by_prefix: dict[str, list[int]] = {}
         irregular = self._irregular
@@ -177,6 +178,31 @@ class WordMatcher:
             source = entry_pattern(self.entries[index], self._irregular) + r"(?![\w])"
             pattern = self._compiled[index] = re.compile(source, self._flags)
         return pattern
+
+    def _whole_words(self, index: int) -> frozenset[str] | None:
+        """The forms of a one-word entry when each is a whole word (plain ASCII when case is
+        ignored): its pattern then matches exactly where the word at hand is one of them, which a
+        set look-up tells without compiling or running the pattern. None for other entries."""
+        if index in self._words:
+            return self._words[index]
+        entry = fold(self.entries[index].strip())
+        exact = entry.startswith("=")
+        words = (entry[1:] if exact else entry).split()
+        forms = None
+        if len(words) == 1 and not words[0].endswith("*"):
+            forms = {words[0]} if exact else inflections(words[0], self._irregular)
+            if not all(TOKEN.fullmatch(form) and (form.isascii() or not self.ignore_case) for form in forms):
+                forms = None
+        found = self._words[index] = frozenset(self._key(form) for form in forms) if forms else None
+        return found
+
+    def _match_end(self, index: int, text: str, start: int, word: str) -> int | None:
+        """Where entry `index` matches at the word `word` (at `start`) ends, or None."""
+        forms = self._whole_words(index)
+        if forms is not None and (not self.ignore_case or word.isascii()):
+            return start + len(word) if self._key(word) in forms else None
+        match = self._pattern(index).match(text, start)
+        return match.end() if match else None
 
     def _key(self, word: str) -> str:
         return word.lower() if self.ignore_case else word
@@ -205,15 +231,14 @@ class WordMatcher:
             candidates = self._by_word.get(key, [])
             if self._by_prefix:
                 candidates = candidates + self._by_prefix.get(key[:3], [])
-            best = None
+            best, best_end = None, None
             for index in candidates:
-                match = self._pattern(index).match(folded_text, start)
-                if match and (best is None or match.end() > best[1].end()):
-                    best = (index, match)
-            if best:
-                index, match = best
-                after = match.end()
-                yield Hit(start, match.end(), match.group(0), self.entries[index])
+                end = self._match_end(index, folded_text, start, word)
+                if end is not None and (best is None or end > best_end):
+                    best, best_end = index, end
+            if best is not None:
+                after = best_end
+                yield Hit(start, best_end, folded_text[start:best_end], self.entries[best])
 
     def search(self, text) -> Hit | None:
         return next(self.finditer(text), None)
