@@ -337,6 +337,7 @@ def test_a_store_from_before_json_records_merges_its_events_again_without_classi
         conn.exec_driver_sql("DROP INDEX ix_events_by_type")
         conn.exec_driver_sql("DROP INDEX ix_events_by_start")
         conn.exec_driver_sql("ALTER TABLE events DROP COLUMN record")
+        conn.exec_driver_sql("ALTER TABLE events DROP COLUMN digest")
     old.close()
 
     upgraded = Store(url)
@@ -350,3 +351,29 @@ def test_a_store_from_before_json_records_merges_its_events_again_without_classi
     assert upgraded.stats()["articles"] == stats_before["articles"]
     assert len(upgraded.events_page(limit=1000, records=True)[0]) == len(before)
     upgraded.close()
+
+
+def test_a_coarse_date_rewrites_only_the_events_that_change(tmp_path, classifier):
+    """'in May' joins every summit of May to the region merged again; the events that come out of the
+    merge as they went in keep their rows (SQLite rowids), the new one is added."""
+    import sqlalchemy
+
+    store = Store(f"sqlite:///{tmp_path / 'timeline.sqlite'}")
+    store.create_schema()
+    store.load_corpus_once([CORPUS], classifier)
+
+    def rows():
+        with store.engine.connect() as conn:
+            return {row.id: (row.rowid, row.record) for row in conn.execute(sqlalchemy.text(
+                "SELECT rowid, id, record FROM events WHERE type = 'summit' AND start >= '2025-05-01'"))}
+
+    before = rows()
+    assert len(before) >= 2
+    text = "The presidents of Chile and Peru will hold a summit in Lima in May, their offices said."
+    result = store.ingest(article(text=text, url="https://example.com/lima", published="2025-04-20"), classifier)
+    new = [e for e in result.events if e.type == "summit"]
+    assert [(e.start, e.end, e.granularity) for e in new] == [(dt.date(2025, 5, 1), dt.date(2025, 5, 31), "month")]
+    after = rows()
+    assert set(after) == set(before) | {new[0].id}
+    assert all(after[event_id] == before[event_id] for event_id in before)  # same row, same record
+    store.close()

@@ -111,6 +111,7 @@ events = Table(
     Column("payload", JSON, nullable=False),
     # the event as the timeline JSON gives it (EventSchema), rendered once when written: reads only join
     Column("record", Text, nullable=False),
+    Column("digest", String(40), nullable=False),  # see event_digest
     Index("ix_events_by_type", "generation", "span_class", "type", "start", "end", "id"),
     Index("ix_events_by_start", "generation", "span_class", "start", "end", "type", "id"),
 )
@@ -242,6 +243,16 @@ _EVENT_SCHEMA = EventSchema()
 def event_record_json(event: Event) -> str:
     """The event's entry in the timeline JSON, compact (what GET /timeline pages are made of)."""
     return json.dumps(_EVENT_SCHEMA.dump(event_record(event)), ensure_ascii=False, separators=(",", ":"))
+
+
+def event_digest(event: Event, rules_version: str) -> str:
+    """What an event row is made of, in a few bytes: its own fields and which mentions it holds. Mentions
+    do not change inside a generation (another analysis makes another generation), so a mention is told
+    by where it is; cheap enough to compute for every event a write merges again."""
+    parts = [event.id, event.type, event.label, str(event.start), str(event.end), event.granularity or "",
+             event.status or "", rules_version, repr(event.conflicts)]
+    parts += [f"{m.article}:{m.sentence_begin}:{m.date_begin}:{m.rule}" for m in event.sources]
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def _conflict(data: dict) -> dict:
@@ -386,9 +397,9 @@ class Store:
                     conn.execute(delete(meta).where(meta.c.key.in_(["analysis_version", "generation"])))
                 log.info("store schema upgraded: mentions and events will be built again")
                 columns = set()
-            rebuild_events = bool(columns) and "events.record" not in columns
+            rebuild_events = bool(columns) and not {"events.record", "events.digest"} <= columns
             if rebuild_events:
-                # events from before their rendered records: merged again from the stored mentions
+                # events from before their rendered records and digests: merged again from the stored mentions
                 for table in ("article_events", "events"):
                     conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
             metadata.create_all(conn)
@@ -698,22 +709,31 @@ class Store:
                     stored += [mention_from_json(p) for p in
                                conn.execute(select(mentions.c.payload).where(condition)).scalars()]
                 merged, _undated = merge(stored)
-                self._delete_events(conn, generation, type_name, lo, hi)
-                self._insert_events(conn, generation, merged, rules_version)
+                # only what changed is written: a coarse date ("in May") makes a region of a whole
+                # month, whose thousands of events mostly come out of the merge as they went in
+                digests = {e.id: event_digest(e, rules_version) for e in merged}
+                kept = self._delete_events(conn, generation, type_name, lo, hi, digests)
+                self._insert_events(conn, generation, [e for e in merged if e.id not in kept], rules_version)
                 touched.extend(merged)
         return touched
 
     @staticmethod
-    def _delete_events(conn: Connection, generation: int, type_name: str, lo: int, hi: int) -> None:
+    def _delete_events(conn: Connection, generation: int, type_name: str, lo: int, hi: int,
+                       keep: dict[str, str] | None = None) -> set[str]:
+        """Delete the events of a region, except those whose id and digest are in `keep`; their ids."""
         first, last = dt.date.fromordinal(lo), dt.date.fromordinal(hi)
-        ids = conn.execute(select(events.c.id).where(
+        stored = conn.execute(select(events.c.id, events.c.digest).where(
             (events.c.generation == generation) & events.c.span_class.in_(range(len(SPAN_CLASSES)))
             & (events.c.type == type_name) & (events.c.start >= first) & (events.c.start <= last)
-            & (events.c.end <= last))).scalars().all()
+            & (events.c.end <= last))).all()
+        keep = keep or {}
+        kept = {event_id for event_id, digest in stored if keep.get(event_id) == digest}
+        ids = [event_id for event_id, _ in stored if event_id not in kept]
         for chunk in _chunks(ids):
             conn.execute(delete(article_events).where((article_events.c.generation == generation)
                                                       & article_events.c.event_id.in_(chunk)))
             conn.execute(delete(events).where((events.c.generation == generation) & events.c.id.in_(chunk)))
+        return kept
 
     @staticmethod
     def _insert_events(conn: Connection, generation: int, merged: list[Event], rules_version: str) -> None:
@@ -734,7 +754,7 @@ class Store:
                 "search": "\n".join([e.label, *(s.sentence for s in e.sources)]).lower(),
                 "participants": "\n".join(e.participants).lower(),
                 "sources": "\n".join([*article_ids, *sorted({publishers.get(a) or "" for a in article_ids})]).lower(),
-                "payload": event_json(e), "record": event_record_json(e),
+                "payload": event_json(e), "record": event_record_json(e), "digest": event_digest(e, rules_version),
             })
             links += [{"generation": generation, "article_id": a, "event_id": e.id} for a in article_ids]
         for chunk in _chunks(rows, 2000):
