@@ -163,14 +163,19 @@ class SentenceReader:
 
     def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
-        `triggers` drops), its required words, none of its forbidden ones. Without them the
-        engine cannot fire it: its condition asks for t_, req_ and not forb_."""
+        `triggers` drops), its required words, none of its forbidden ones, and when it asks for
+        people, countries or groups, a word one of those lists may start at (every count is 0
+        without). Without them the engine cannot fire it: its condition asks for each."""
         triggers, patterns, required, forbidden = self.rule_matchers[rule.id]
         if triggers.search(tokens) is None and not any(p.search(tokens.text) for p in patterns):
             return False
         if rule.required and required.search(tokens) is None:
             return False
-        return not (rule.forbidden and forbidden.search(tokens) is not None)
+        if rule.forbidden and forbidden.search(tokens) is not None:
+            return False
+        return not any(minimum > 0 for minimum in rule.involving.values()) or any(
+            matcher.spots(tokens) for matcher in (self.names, self.country_matcher, self.group_matcher,
+                                                  *self.titles.values()))
 
     # ------------------------------------------------------------ reading
 

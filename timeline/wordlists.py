@@ -128,10 +128,25 @@ class Tokens:
         if ignore_case:
             keys = {word for word, lower in self.exact.items() if lower in keys}
         if self._words is None and len(self.text) > LONG_TEXT and not self.found:
-            alternatives = "|".join(re.escape(word) for word in sorted(keys, key=len, reverse=True))
-            # a whole word: no word character on either side (words are maximal runs of them)
-            return [(m.start(), m.group(0)) for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", self.text)]
+            return self._find_all(keys)
         return [(start, word) for start, word in self.words if word in keys]
+
+    def _find_all(self, keys) -> list[tuple[int, str]]:
+        """The whole-word occurrences of `keys`: no word character on either side (words are
+        maximal runs of them; a word character is what `\\w` matches: alphanumeric or '_')."""
+        text = self.text
+        found = []
+        for word in keys:
+            size = len(word)
+            at = text.find(word)
+            while at >= 0:
+                before = text[at - 1] if at else " "
+                after = text[at + size] if at + size < len(text) else " "
+                if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                    found.append((at, word))
+                at = text.find(word, at + 1)
+        found.sort()
+        return found
 
 
 LONG_TEXT = 500  # characters: about 80 words
