@@ -128,6 +128,9 @@ class SentenceReader:
             event_type.name: WordMatcher([t for r in event_type.rules for t in r.triggers], irregular)
             for event_type in types
         }
+        people = (self.names, *self.titles.values())  # listed people, and office holders (named or not)
+        self.naming = {"leaders": people, "officials": people, "people": people, "countries": (self.country_matcher,),
+                       "groups": (self.group_matcher,), "actors": (*people, self.country_matcher, self.group_matcher)}
         self.any_trigger = WordMatcher([t for e in types for r in e.rules for t in r.triggers], irregular)
         self.type_has_patterns = {t.name: any(r.trigger_patterns for r in t.rules) for t in types}
         self.status_matchers = {
@@ -163,8 +166,8 @@ class SentenceReader:
 
     def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
-        `triggers` drops), its required words, none of its forbidden ones, and when it asks for
-        people, countries or groups, a word one of those lists may start at (every count is 0
+        `triggers` drops), its required words, none of its forbidden ones, and for each kind of
+        participant it asks for, a word where a list naming that kind may start (the count is 0
         without). Without them the engine cannot fire it: its condition asks for each."""
         triggers, patterns, required, forbidden = self.rule_matchers[rule.id]
         if triggers.search(tokens) is None and not any(p.search(tokens.text) for p in patterns):
@@ -173,9 +176,8 @@ class SentenceReader:
             return False
         if rule.forbidden and forbidden.search(tokens) is not None:
             return False
-        return not any(minimum > 0 for minimum in rule.involving.values()) or any(
-            matcher.spots(tokens) for matcher in (self.names, self.country_matcher, self.group_matcher,
-                                                  *self.titles.values()))
+        return all(any(matcher.spots(tokens) for matcher in self.naming[kind])
+                   for kind, minimum in rule.involving.items() if minimum > 0)
 
     # ------------------------------------------------------------ reading
 
