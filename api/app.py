@@ -94,9 +94,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def follow_rule_changes():
-        # changed rule files: classify the stored articles again before answering (under the write lock)
+        # changed rule files: classify the stored articles again (a small archive before answering,
+        # a large one in the background; see Store.sync_rules)
         if request.method != "OPTIONS" and request.blueprint != "docs":
-            timeline_store.sync_rules(rules.get())
+            classifier = rules.get()
+            if timeline_store.needs_sync(classifier):
+                # Another server process may have moved the store to newer files than this one has
+                # seen yet: look at the files now, so that a process never drags the store back.
+                rules.reload()
+                timeline_store.sync_rules(rules.get())
 
     @app.before_request
     def cached_answer():

@@ -376,7 +376,6 @@ class Store:
         self.engine = make_engine(self.url)
         self.backend = self.engine.dialect.name
         self._lock = threading.RLock()
-        self._rules_version: str | None = None  # version of the stored mentions, as last seen
         self.inline_sync_articles = inline_sync_articles
         self._next_sync_check = 0.0
         self._rebuilding: threading.Thread | None = None
@@ -533,13 +532,12 @@ class Store:
         events were rewritten. A larger one is classified again by a thread of this process into a new
         generation (`rebuild`), while readers keep the served one until the switch; with
         `background=False` (before a server forks its workers) it is left to the first request."""
-        if self._rules_version == classifier.version or time.monotonic() < self._next_sync_check:
+        if not self.needs_sync(classifier) or time.monotonic() < self._next_sync_check:
             return False
         with self.reading() as conn:
             stored = self._get_meta(conn, "analysis_version")
             count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
         if stored == classifier.version:
-            self._rules_version = stored
             return False
         if count > self.inline_sync_articles:
             if background:
@@ -580,7 +578,6 @@ class Store:
         # "analysis_version" (rules + analysis code) decides staleness; "rules_version" is what users see.
         stored = self._get_meta(conn, "analysis_version")
         if stored == classifier.version:
-            self._rules_version = stored
             return False
         old = self._served(conn)
         count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
@@ -602,7 +599,6 @@ class Store:
         else:
             self._set_meta(conn, "analysis_version", classifier.version)
             self._set_meta(conn, "rules_version", classifier.rules_version)
-        self._rules_version = classifier.version
         return stored is not None
 
     def _switch(self, conn: Connection, generation: int, classifier: Classifier) -> None:
@@ -853,7 +849,6 @@ class Store:
             old = self._served(conn)
             self._switch(conn, generation, classifier)
             conn.execute(delete(meta).where(meta.c.key.in_(["building", "building_beat"])))
-            self._rules_version = classifier.version
         with self.writing() as conn:
             self._drop_generation(conn, old)
             conn.execute(delete(staged).where(staged.c.generation == generation))
@@ -866,18 +861,28 @@ class Store:
 
     # --- reads ---
 
-    def revision(self) -> int:
-        """A number every write to the store increases (answers read at one revision stay true until the
-        next). Asked before every cached answer, so it goes to the driver directly: one tiny query."""
+    def _meta_now(self, key: str) -> str | None:
+        """One meta value, read through the driver directly: asked on every request, so one tiny query.
+        (`key` is one of this module's own names, never a user's text.)"""
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute("SELECT value FROM meta WHERE key = 'revision'")
+            cursor.execute(f"SELECT value FROM meta WHERE key = '{key}'")
             row = cursor.fetchone()
             cursor.close()
         finally:
             connection.close()
-        return int(row[0]) if row else 0
+        return row[0] if row else None
+
+    def revision(self) -> int:
+        """A number every write to the store increases (answers read at one revision stay true until the
+        next)."""
+        return int(self._meta_now("revision") or 0)
+
+    def needs_sync(self, classifier: Classifier) -> bool:
+        """Whether the stored mentions come from other rules or analysis code than `classifier`'s. Read
+        from the store every time: another server process may have moved it to other rules."""
+        return self._meta_now("analysis_version") != classifier.version
 
     def stats(self) -> dict:
         with self.reading() as conn:
