@@ -158,8 +158,8 @@ class WordMatcher:
     Lists hold hundreds of entries, so one big regex alternation (tried at every character) is slow.
     Instead each entry is indexed by its first word: only the text's words found in that index are
     visited (a set intersection, not a walk over every word) and only the few entries starting
-    there are tried, anchored at that word. An entry's pattern is
-    compiled the first time its first word is seen (most of the thousands of names never are).
+    there are tried, anchored at that word: a one-word entry by a set look-up of its forms, others
+    by their pattern, compiled the first time needed (most of the thousands of names never are).
     """
 
     def __init__(self, entries, irregular: dict[str, list[str]] | None = None, ignore_case: bool = True):
@@ -168,7 +168,7 @@ class WordMatcher:
         self._irregular = irregular or {}
         self._flags = re.IGNORECASE if ignore_case else 0
         self._compiled: dict[int, re.Pattern] = {}
-        self._words: dict[int, frozenset[str] | None] = {}
+        self._whole: dict[int, frozenset[str] | None] = {}
         self._by_word: dict[str, list[int]] = {}
         self._by_prefix: dict[str, list[int]] = {}
         irregular = self._irregular
@@ -198,8 +198,8 @@ class WordMatcher:
         """The forms of a one-word entry when each is a whole word (plain ASCII when case is
         ignored): its pattern then matches exactly where the word at hand is one of them, which a
         set look-up tells without compiling or running the pattern. None for other entries."""
-        if index in self._words:
-            return self._words[index]
+        if index in self._whole:
+            return self._whole[index]
         entry = fold(self.entries[index].strip())
         exact = entry.startswith("=")
         words = (entry[1:] if exact else entry).split()
@@ -208,7 +208,7 @@ class WordMatcher:
             forms = {words[0]} if exact else inflections(words[0], self._irregular)
             if not all(TOKEN.fullmatch(form) and (form.isascii() or not self.ignore_case) for form in forms):
                 forms = None
-        found = self._words[index] = frozenset(self._key(form) for form in forms) if forms else None
+        found = self._whole[index] = frozenset(self._key(form) for form in forms) if forms else None
         return found
 
     def _match_end(self, index: int, text: str, start: int, word: str) -> int | None:
