@@ -7,10 +7,10 @@ import json
 from flask import Blueprint, Response
 
 from timeline.formats import MEDIA_TYPES, render
-from timeline.schemas import EventSchema, event_record
+from timeline.schemas import EventSchema
 
 from .docs import body, documented, path_parameter, problem
-from .http import Problem, decode_cursor, encode_cursor, json_response, live_rules, load_query, next_link, store
+from .http import Problem, decode_cursor, encode_cursor, live_rules, load_query, next_link, store
 from .schemas import MAX_LIMIT, TimelineJSSchema, TimelinePageSchema, TimelineQuerySchema
 
 bp = Blueprint("timeline", __name__)
@@ -86,7 +86,7 @@ def get_timeline():
     "responses": {"200": body(EventSchema, "the event", headers=("ETag",)), "404": problem("no such event")},
 })
 def get_event(event_id: str):
-    event = store().event(event_id)
-    if event is None:
+    record = store().event(event_id, record=True)
+    if record is None:
         raise Problem(404, "Not Found", f"no event with id {event_id!r}")
-    return json_response(EventSchema(), event_record(event))
+    return Response(record + "\n", mimetype="application/json")  # rendered by EventSchema when written

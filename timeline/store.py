@@ -934,11 +934,12 @@ class Store:
         key = (last.start, last.end, last.type, last.id) if last is not None else None
         return found, key, version
 
-    def event(self, event_id: str) -> Event | None:
+    def event(self, event_id: str, record: bool = False) -> Event | str | None:
+        """One event of the served generation; with `record`, its timeline JSON text."""
         with self.reading() as conn:
-            payload = conn.execute(select(events.c.payload).where(
+            found = conn.execute(select(events.c.record if record else events.c.payload).where(
                 (events.c.generation == self._served(conn)) & (events.c.id == event_id))).scalar()
-        return event_from_json(payload) if payload is not None else None
+        return found if record or found is None else event_from_json(found)
 
     def articles_page(self, after: tuple | None = None, limit: int = 100) -> tuple[list[StoredArticle], tuple | None]:
         """Articles without their text, ordered by (published, id)."""
