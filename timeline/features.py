@@ -167,8 +167,9 @@ class SentenceReader:
     def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
         `triggers` drops), its required words, none of its forbidden ones, and for each kind of
-        participant it asks for, a word where a list naming that kind may start (the count is 0
-        without). Without them the engine cannot fire it: its condition asks for each."""
+        participant it asks for, a hit of a list naming that kind (the count is 0 without: people
+        are listed names and office holders, named or not). Without them the engine cannot fire
+        it: its condition asks for each."""
         triggers, patterns, required, forbidden = self.rule_matchers[rule.id]
         if triggers.search(tokens) is None and not any(p.search(tokens.text) for p in patterns):
             return False
@@ -176,7 +177,7 @@ class SentenceReader:
             return False
         if rule.forbidden and forbidden.search(tokens) is not None:
             return False
-        return all(any(matcher.spots(tokens) for matcher in self.naming[kind])
+        return all(any(matcher.search(tokens) is not None for matcher in self.naming[kind])
                    for kind, minimum in rule.involving.items() if minimum > 0)
 
     # ------------------------------------------------------------ reading
