@@ -98,25 +98,28 @@ def create_app(config: dict | None = None) -> Flask:
         # a large one in the background; see Store.sync_rules)
         if request.method != "OPTIONS" and request.blueprint != "docs":
             classifier = rules.get()
-            if timeline_store.needs_sync(classifier):
+            g.store_now = timeline_store.now()
+            if g.store_now[1] != classifier.version:
                 # Another server process may have moved the store to newer files than this one has
                 # seen yet: look at the files now, so that a process never drags the store back.
                 rules.reload()
                 timeline_store.sync_rules(rules.get())
+                g.store_now = timeline_store.now()
 
     @app.before_request
     def cached_answer():
         # after follow_rule_changes: a rules change bumps the store's revision, and with it every key
         if request.method == "GET" and request.blueprint == timeline_routes.bp.name:
             environ = request.environ  # the URL as sent: the answer's links are made from it
-            g.cache_key = (timeline_store.revision(), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
+            g.cache_key = (g.store_now[0], environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
                            environ.get("PATH_INFO"), environ.get("QUERY_STRING"), request.scheme)
-            return cache.get(g.cache_key)
+            g.cached = cache.get(g.cache_key)
+            return g.cached
         return None
 
     @app.after_request
     def keep_answer(response: Response) -> Response:
-        if g.get("cache_key") is not None:
+        if g.get("cache_key") is not None and g.cached is None:
             cache.put(g.cache_key, response)
         return response
 

@@ -621,11 +621,11 @@ class Store:
         """For each article, the id of the stored one with its id, text or url (the smallest), or None."""
         hashes = [text_hash(a.body) for a in items]
         stored: dict[tuple[str, str], str] = {}
-        for column, values in ((articles.c.id, [a.id for a in items]), (articles.c.text_hash, hashes),
-                               (articles.c.url, [a.url for a in items if a.url])):
+        for field, values in ((articles.c.id, [a.id for a in items]), (articles.c.text_hash, hashes),
+                              (articles.c.url, [a.url for a in items if a.url])):
             for chunk in _chunks(sorted(set(values))):
-                for key, article_id in conn.execute(select(column, articles.c.id).where(column.in_(chunk))):
-                    stored[(column.key, key)] = article_id
+                for key, article_id in conn.execute(select(field, articles.c.id).where(field.in_(chunk))):
+                    stored[(field.key, key)] = article_id
         answers = []
         for article, digest in zip(items, hashes):
             keys = [("id", article.id), ("text_hash", digest)] + ([("url", article.url)] if article.url else [])
@@ -861,28 +861,28 @@ class Store:
 
     # --- reads ---
 
-    def _meta_now(self, key: str) -> str | None:
-        """One meta value, read through the driver directly: asked on every request, so one tiny query.
-        (`key` is one of this module's own names, never a user's text.)"""
+    def now(self) -> tuple[int, str | None]:
+        """(revision, analysis version) as stored this moment. The revision is a number every write
+        increases (answers read at one revision stay true until the next); the analysis version names
+        the rules and code the stored mentions come from. Asked on every request, so read through the
+        driver directly: one tiny query."""
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(f"SELECT value FROM meta WHERE key = '{key}'")
-            row = cursor.fetchone()
+            cursor.execute("SELECT key, value FROM meta WHERE key IN ('revision', 'analysis_version')")
+            found = dict(cursor.fetchall())
             cursor.close()
         finally:
             connection.close()
-        return row[0] if row else None
+        return int(found.get("revision") or 0), found.get("analysis_version")
 
     def revision(self) -> int:
-        """A number every write to the store increases (answers read at one revision stay true until the
-        next)."""
-        return int(self._meta_now("revision") or 0)
+        return self.now()[0]
 
     def needs_sync(self, classifier: Classifier) -> bool:
         """Whether the stored mentions come from other rules or analysis code than `classifier`'s. Read
         from the store every time: another server process may have moved it to other rules."""
-        return self._meta_now("analysis_version") != classifier.version
+        return self.now()[1] != classifier.version
 
     def stats(self) -> dict:
         with self.reading() as conn:
