@@ -27,7 +27,8 @@ class TimelineServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings a newer gunicorn added are skipped on older ones
+                self.cfg.set(key, value)
 
     def load(self):
         return self.application
@@ -58,4 +59,5 @@ def serve(app, host: str, port: int, workers: int | None, threads: int, connecti
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "timeline",
+        "control_socket_disable": True,  # newer gunicorn: no control socket in the home folder
     }).run()
