@@ -115,9 +115,10 @@ class Classifier:
 
     def _plan(self, tokens: Tokens, triggers: list[int] | None, sentences: list[Sentence]
               ) -> list[tuple[Tokens, list[EventType]] | None]:
-        """For each sentence that holds a trigger: its own tokens and the types that could fire in
-        it; None for the others (read only to continue an undated mention just before).
-        `triggers`: the offsets in the body where a trigger may start (None: anywhere)."""
+        """For each sentence: its own tokens (None: not made yet) and the event types that could fire
+        in it; None when the types are not known, for a sentence cut inside a word without a
+        trigger (read only to continue an undated mention just before, as any sentence without
+        types). `triggers`: the offsets in the body where a trigger may start (None: anywhere)."""
         body = tokens.text
         # A sentence between spaces holds a trigger only where the body does: its text is the body's
         # up to a space, so a list entry matching in it matches in the body (there it may run on)
@@ -138,7 +139,7 @@ class Classifier:
             elif hits is not None:
                 first = bisect.bisect_left(firsts, begin)
                 if not ((first < len(hits) and hits[first].begin < end) or (first and hits[first - 1].end > begin)):
-                    plan.append(None)  # no trigger starts in it, nor runs into it
+                    plan.append((None, []))  # no trigger starts in it, nor runs into it: no rule can fire
                     continue
             own = Tokens(body[begin:end])  # = fold(sentence.text): folding keeps every offset
             plan.append((own, self.possible_types(own)))
@@ -165,6 +166,12 @@ class Classifier:
                 position += 1
             if not previous and not (planned and planned[1]):
                 continue  # no rule can fire, and no undated mention just before to continue
+            if planned is not None and not planned[1]:
+                own = planned[0] or Tokens(fold(sentence.text))
+                if self.reader.continuations.search(own) is None:
+                    previous = []  # no rule can fire, and nothing says when the undated event happens
+                    continue
+                planned = (own, [])
             inside = []
             index = position
             while index < len(timexes) and timexes[index].begin < sentence.end:
