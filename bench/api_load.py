@@ -145,20 +145,21 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, workers: int | None, threads: int, rules_dir: Path):
+    def __init__(self, url: str, workers: int | None, threads: int, rules_dir: Path, connection_limit: int = 200):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "TIMELINE_DATABASE_URL": url, "TIMELINE_API_TOKEN": TOKEN,
                     "TIMELINE_CORPUS_DIR": str(REPO / "corpus"), "TIMELINE_RULES_DIR": str(rules_dir)}
         self.threads = threads
         self.workers = workers
+        self.connection_limit = connection_limit
 
     def __enter__(self):
         binary = Path(sys.executable).parent / "timeline"
         self.log = tempfile.TemporaryFile()
         workers = ["--workers", str(self.workers)] if self.workers else []
         self.process = subprocess.Popen([str(binary), "serve", "--port", str(self.port), *workers, "--threads",
-                                         str(self.threads), "--connection-limit", "200"],
+                                         str(self.threads), "--connection-limit", str(self.connection_limit)],
                                         env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 300
         while True:
@@ -337,7 +338,9 @@ def main(argv=None) -> int:
     parser.add_argument("--writers", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None,
                         help="server processes (timeline serve --workers; default: its own, one per core)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per server process (timeline serve --threads)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process (timeline serve --threads)")
+    parser.add_argument("--connection-limit", type=int, default=100,
+                        help="open connections per server process (timeline serve --connection-limit)")
     parser.add_argument("--python-client", action="store_true", help="the Python load generator even if wrk is here")
     parser.add_argument("--rate", type=float, default=1.0,
                         help="then the same clients paced at this many requests/s each (0: skip)")
@@ -359,9 +362,10 @@ def main(argv=None) -> int:
     last_year = FIRST_DAY.year + int(args.events / PER_DAY / 365.25)
     rng = random.Random(3)
     paths = month_paths(last_year, rng)
-    with Server(url, args.workers, args.threads, rules_dir) as server:
+    with Server(url, args.workers, args.threads, rules_dir, args.connection_limit) as server:
         print(f"store: {server.health['events']:,} events, {server.health['articles']:,} articles; "
-              f"server: {args.workers or 'default'} worker processes x {args.threads} threads")
+              f"server: {args.workers or 'default'} worker processes x {args.threads} threads, "
+              f"{args.connection_limit} connections each")
         host = f"127.0.0.1:{server.port}"
         sample = json.load(urllib.request.urlopen(server.base + paths[0]))
         print(f"a request: GET {paths[0]} -> {len(sample['events'])} events (a page of at most 100)")

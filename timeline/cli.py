@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=None,
                        help="worker processes (default: one per core, at least 2, at most 8)")
-    serve.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker process (default 4)")
     serve.add_argument("--connection-limit", type=int, default=100,
                        help="open connections per worker process at most (default 100)")
     serve.add_argument("--database-url", default=os.environ.get("TIMELINE_DATABASE_URL"), metavar="URL",

@@ -928,10 +928,9 @@ class Store:
                 meta.c.key.in_(["generation", "rules_version"]))).all())
             generation, version = int(state.get("generation") or 0), state.get("rules_version")
             rows = conn.execute(statement, {**params, "generation": generation}).all()
-        rows.sort(key=lambda r: (r.start, r.end, r.type, r.id))
-        found = [row.body if records else event_from_json(row.body) for row in rows[:limit]]
-        last = rows[limit - 1] if len(rows) > limit else None
-        key = (last.start, last.end, last.type, last.id) if last is not None else None
+        rows.sort(key=lambda row: row[1:])  # (body, start, end, type, id): by start, end, type, id
+        found = [row[0] if records else event_from_json(row[0]) for row in rows[:limit]]
+        key = rows[limit - 1][1:] if len(rows) > limit else None
         return found, key, version
 
     def event(self, event_id: str, record: bool = False) -> Event | str | None:
