@@ -356,6 +356,21 @@ def _coalesce(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in joined]
 
 
+# The mentions of a type whose days overlap [lo, hi], index-friendly: short ones (at most SHORT_DAYS)
+# start no earlier than lo - SHORT_DAYS. Built once: building them per region cost more than running them.
+_OVERLAPPING = (mentions.c.generation == bindparam("generation")) & (mentions.c.type == bindparam("type")) \
+    & (mentions.c.day_lo <= bindparam("hi")) & (mentions.c.day_hi >= bindparam("lo"))
+_OVERLAPPING_SHORT = _OVERLAPPING & (mentions.c.long == false()) & (mentions.c.day_lo >= bindparam("earliest"))
+_OVERLAPPING_LONG = _OVERLAPPING & (mentions.c.long == true())
+REGION_BOUNDS = [select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi)).where(condition)
+                 for condition in (_OVERLAPPING_SHORT, _OVERLAPPING_LONG)]
+REGION_MENTIONS = [select(mentions.c.payload).where(condition) for condition in (_OVERLAPPING_SHORT, _OVERLAPPING_LONG)]
+
+
+def _region_params(generation: int, type_name: str, lo: int, hi: int) -> dict:
+    return {"generation": generation, "type": type_name, "lo": lo, "hi": hi, "earliest": lo - SHORT_DAYS}
+
+
 def _chunks(items: list, size: int = 500) -> Iterator[list]:
     for begin in range(0, len(items), size):
         yield items[begin:begin + size]
@@ -617,9 +632,10 @@ class Store:
         return found[0]
 
     @staticmethod
-    def _existing(conn: Connection, items: list[Article]) -> list[str | None]:
-        """For each article, the id of the stored one with its id, text or url (the smallest), or None."""
-        hashes = [text_hash(a.body) for a in items]
+    def _existing(conn: Connection, items: list[Article], hashes: list[str] | None = None) -> list[str | None]:
+        """For each article, the id of the stored one with its id, text or url (the smallest), or None.
+        `hashes`: the articles' text hashes when the caller has them already."""
+        hashes = hashes if hashes is not None else [text_hash(a.body) for a in items]
         stored: dict[tuple[str, str], str] = {}
         for field, values in ((articles.c.id, [a.id for a in items]), (articles.c.text_hash, hashes),
                               (articles.c.url, [a.url for a in items if a.url])):
@@ -639,12 +655,12 @@ class Store:
     def _add_articles(self, conn: Connection, batch: list[tuple[Article, list[Mention]]], generation: int) -> list[bool]:
         """Store the articles not stored yet (by id, text or url; the first of a batch wins) with their
         mentions, in two multi-row inserts; True for each one stored."""
-        existing = self._existing(conn, [article for article, _ in batch])
+        hashes = [text_hash(article.body) for article, _ in batch]
+        existing = self._existing(conn, [article for article, _ in batch], hashes)
         now = dt.datetime.now(dt.timezone.utc)
         seen: set[tuple[str, str]] = set()
         rows, mention_rows, added = [], [], []
-        for (article, found), stored in zip(batch, existing):
-            digest = text_hash(article.body)
+        for (article, found), stored, digest in zip(batch, existing, hashes):
             keys = {("id", article.id), ("text_hash", digest)} | ({("url", article.url)} if article.url else set())
             if stored or keys & seen:
                 added.append(False)
@@ -663,21 +679,12 @@ class Store:
 
     # --- merging: regions of days, events replaced region by region ---
 
-    @staticmethod
-    def _overlapping(generation: int, type_name: str, lo: int, hi: int):
-        """Conditions for the mentions of a type whose days overlap [lo, hi], index-friendly."""
-        base = (mentions.c.generation == generation) & (mentions.c.type == type_name) \
-            & (mentions.c.day_lo <= hi) & (mentions.c.day_hi >= lo)
-        return [base & (mentions.c.long == false()) & (mentions.c.day_lo >= lo - SHORT_DAYS),
-                base & (mentions.c.long == true())]
-
     def _region(self, conn: Connection, generation: int, type_name: str, lo: int, hi: int) -> tuple[int, int]:
         """The days reachable from [lo, hi] through stored mentions' intervals."""
         while True:
             new_lo, new_hi = lo, hi
-            for condition in self._overlapping(generation, type_name, lo, hi):
-                low, high = conn.execute(select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi))
-                                         .where(condition)).one()
+            for statement in REGION_BOUNDS:
+                low, high = conn.execute(statement, _region_params(generation, type_name, lo, hi)).one()
                 if low is not None:
                     new_lo, new_hi = min(new_lo, low), max(new_hi, high)
             if (new_lo, new_hi) == (lo, hi):
@@ -700,10 +707,9 @@ class Store:
                     break
                 regions = grown
             for lo, hi in regions:
-                stored = []
-                for condition in self._overlapping(generation, type_name, lo, hi):
-                    stored += [mention_from_json(p) for p in
-                               conn.execute(select(mentions.c.payload).where(condition)).scalars()]
+                stored = [mention_from_json(payload) for statement in REGION_MENTIONS
+                          for payload in conn.execute(statement, _region_params(generation, type_name, lo, hi))
+                          .scalars()]
                 merged, _undated = merge(stored)
                 # only what changed is written: a coarse date ("in May") makes a region of a whole
                 # month, whose thousands of events mostly come out of the merge as they went in
