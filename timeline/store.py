@@ -367,6 +367,18 @@ REGION_BOUNDS = [select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi)
 REGION_MENTIONS = [select(mentions.c.payload).where(condition) for condition in (_OVERLAPPING_SHORT, _OVERLAPPING_LONG)]
 
 
+# The events a region's merge replaces: those that start and end inside it.
+REGION_EVENTS = select(events.c.id, events.c.digest).where(
+    (events.c.generation == bindparam("generation")) & events.c.span_class.in_(range(len(SPAN_CLASSES)))
+    & (events.c.type == bindparam("type")) & (events.c.start >= bindparam("first", type_=Date))
+    & (events.c.start <= bindparam("last", type_=Date)) & (events.c.end <= bindparam("last", type_=Date)))
+DELETE_LINKS = delete(article_events).where((article_events.c.generation == bindparam("generation"))
+                                            & article_events.c.event_id.in_(bindparam("ids", expanding=True)))
+DELETE_EVENTS = delete(events).where((events.c.generation == bindparam("generation"))
+                                     & events.c.id.in_(bindparam("ids", expanding=True)))
+PUBLISHERS = select(articles.c.id, articles.c.source).where(articles.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def _region_params(generation: int, type_name: str, lo: int, hi: int) -> dict:
     return {"generation": generation, "type": type_name, "lo": lo, "hi": hi, "earliest": lo - SHORT_DAYS}
 
@@ -723,18 +735,14 @@ class Store:
     def _delete_events(conn: Connection, generation: int, type_name: str, lo: int, hi: int,
                        keep: dict[str, str] | None = None) -> set[str]:
         """Delete the events of a region, except those whose id and digest are in `keep`; their ids."""
-        first, last = dt.date.fromordinal(lo), dt.date.fromordinal(hi)
-        stored = conn.execute(select(events.c.id, events.c.digest).where(
-            (events.c.generation == generation) & events.c.span_class.in_(range(len(SPAN_CLASSES)))
-            & (events.c.type == type_name) & (events.c.start >= first) & (events.c.start <= last)
-            & (events.c.end <= last))).all()
+        stored = conn.execute(REGION_EVENTS, {"generation": generation, "type": type_name,
+                                              "first": dt.date.fromordinal(lo), "last": dt.date.fromordinal(hi)}).all()
         keep = keep or {}
         kept = {event_id for event_id, digest in stored if keep.get(event_id) == digest}
         ids = [event_id for event_id, _ in stored if event_id not in kept]
         for chunk in _chunks(ids):
-            conn.execute(delete(article_events).where((article_events.c.generation == generation)
-                                                      & article_events.c.event_id.in_(chunk)))
-            conn.execute(delete(events).where((events.c.generation == generation) & events.c.id.in_(chunk)))
+            conn.execute(DELETE_LINKS, {"generation": generation, "ids": chunk})
+            conn.execute(DELETE_EVENTS, {"generation": generation, "ids": chunk})
         return kept
 
     @staticmethod
@@ -744,8 +752,7 @@ class Store:
         wanted = sorted({s.article for e in merged for s in e.sources})
         publishers: dict[str, str] = {}
         for chunk in _chunks(wanted):
-            publishers.update(conn.execute(select(articles.c.id, articles.c.source)
-                                           .where(articles.c.id.in_(chunk))).all())
+            publishers.update(conn.execute(PUBLISHERS, {"ids": chunk}).all())
         rows, links = [], []
         for e in merged:
             article_ids = sorted({s.article for s in e.sources})
