@@ -367,6 +367,8 @@ REGION_BOUNDS = [select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi)
 REGION_MENTIONS = [select(mentions.c.payload).where(condition) for condition in (_OVERLAPPING_SHORT, _OVERLAPPING_LONG)]
 
 
+SERVED_STATE = select(meta.c.key, meta.c.value).where(meta.c.key.in_(["generation", "rules_version"]))
+
 # The events a region's merge replaces: those that start and end inside it.
 REGION_EVENTS = select(events.c.id, events.c.digest).where(
     (events.c.generation == bindparam("generation")) & events.c.span_class.in_(range(len(SPAN_CLASSES)))
@@ -937,13 +939,15 @@ class Store:
         if after is not None:
             params.update(after_start=after[0], after_end=after[1], after_type=after[2], after_id=after[3])
         with self.reading() as conn:
-            state = dict(conn.execute(select(meta.c.key, meta.c.value).where(
-                meta.c.key.in_(["generation", "rules_version"]))).all())
+            state = dict(conn.execute(SERVED_STATE).all())
             generation, version = int(state.get("generation") or 0), state.get("rules_version")
             rows = conn.execute(statement, {**params, "generation": generation}).all()
         rows.sort(key=lambda row: row[1:])  # (body, start, end, type, id): by start, end, type, id
         found = [row[0] if records else event_from_json(row[0]) for row in rows[:limit]]
-        key = rows[limit - 1][1:] if len(rows) > limit else None
+        key = None
+        if len(rows) > limit:
+            start_day, end_day, type_name, event_id = rows[limit - 1][1:]
+            key = (_day(start_day), _day(end_day), type_name, event_id)
         return found, key, version
 
     def event(self, event_id: str, record: bool = False) -> Event | str | None:
@@ -1016,8 +1020,14 @@ def _page_statement(type_count: int, has_start: bool, has_end: bool, filters: tu
             scans.append(f'SELECT * FROM (SELECT {body} AS body, start, "end", type, id FROM events '
                          f'WHERE {" AND ".join(where)} ORDER BY start, "end", type, id LIMIT :limit) AS scan{len(scans)}')
     statement = text(" UNION ALL ".join(scans)).bindparams(*[bindparam(name, type_=Date) for name in sorted(dates)])
-    return statement.columns(column("body", Text if records else JSON), column("start", Date),
-                             column("end", Date), column("type", String), column("id", String))
+    # Days come back as the driver gives them (ISO text in SQLite, dates in PostgreSQL): both sort in
+    # day order, and only the cursor's last row needs a date made of them.
+    return statement.columns(column("body", Text if records else JSON), column("start", String),
+                             column("end", String), column("type", String), column("id", String))
+
+
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 def _stored_article(row) -> StoredArticle:
     stored = rebuild(StoredArticle, dict(row))
