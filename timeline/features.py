@@ -124,15 +124,11 @@ class SentenceReader:
                     WordMatcher(rule.triggers, irregular), patterns,
                     WordMatcher(rule.required, irregular), WordMatcher(rule.forbidden, irregular),
                 )
-        self.type_triggers = {
-            event_type.name: WordMatcher([t for r in event_type.rules for t in r.triggers], irregular)
-            for event_type in types
-        }
         people = (self.names, *self.titles.values())  # listed people, and office holders (named or not)
         self.naming = {"leaders": people, "officials": people, "people": people, "countries": (self.country_matcher,),
                        "groups": (self.group_matcher,), "actors": (*people, self.country_matcher, self.group_matcher)}
         self.any_trigger = WordMatcher([t for e in types for r in e.rules for t in r.triggers], irregular)
-        self.type_has_patterns = {t.name: any(r.trigger_patterns for r in t.rules) for t in types}
+        self.any_patterns = any(r.trigger_patterns for t in types for r in t.rules)  # triggers may be anywhere
         self.status_matchers = {
             t.name: [(status, WordMatcher(words, irregular)) for status, words in t.status] for t in types
         }
@@ -147,22 +143,17 @@ class SentenceReader:
                 kept.append((hit, role))
         return kept
 
-    def may_concern(self, type_name: str, tokens: Tokens) -> bool:
-        """Cheap pre-check: does the sentence hold any trigger of this type at all?"""
-        return self.type_has_patterns[type_name] or self.type_triggers[type_name].search(tokens) is not None
-
-    def trigger_offsets(self, tokens: Tokens) -> list[int] | None:
-        """Offsets of the words where a trigger of some type may start (None: anywhere, a rule has
-        trigger patterns); a stretch of text without one holds no trigger."""
-        if any(self.type_has_patterns.values()):
+    def trigger_hits(self, tokens: Tokens) -> list | None:
+        """The hits of every type's triggers together (None: a rule has trigger patterns, so a trigger
+        may be anywhere). A text holds a trigger of some type exactly when this finds one: each hit
+        of one type's list is, or lies inside, a hit of the merged list."""
+        if self.any_patterns:
             return None
-        return [start for start, _ in self.any_trigger.spots(tokens)]
+        return list(self.any_trigger.finditer(tokens))
 
     def any_trigger_in(self, tokens: Tokens) -> bool:
-        """`may_concern` of some type: a text holds a trigger of one of the types exactly when it
-        holds one of all their triggers together (each hit of one list is, or lies inside, a hit
-        of the merged list)."""
-        return any(self.type_has_patterns.values()) or self.any_trigger.search(tokens) is not None
+        """Does the text hold a trigger of some event type? (See `trigger_hits`.)"""
+        return self.any_patterns or self.any_trigger.search(tokens) is not None
 
     def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which

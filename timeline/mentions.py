@@ -111,18 +111,17 @@ class Classifier:
     def may_concern(self, tokens: Tokens) -> bool:
         """Does the text hold a trigger of any event type? A sentence without one is skipped by every
         type in `classify_sentence`; an article without one has no mention at all."""
-        return any(self.reader.may_concern(t.name, tokens) for t in self.rulebook.types)
+        return self.reader.any_trigger_in(tokens)
 
-    def _plan(self, tokens: Tokens, triggers: list[int] | None, sentences: list[Sentence]
+    def _plan(self, tokens: Tokens, hits: list | None, sentences: list[Sentence]
               ) -> list[tuple[Tokens, list[EventType]] | None]:
         """For each sentence: its own tokens (None: not made yet) and the event types that could fire
         in it; None when the types are not known, for a sentence cut inside a word without a
         trigger (read only to continue an undated mention just before, as any sentence without
-        types). `triggers`: the offsets in the body where a trigger may start (None: anywhere)."""
+        types). `hits`: the body's trigger hits (None: a trigger may be anywhere)."""
         body = tokens.text
         # A sentence between spaces holds a trigger only where the body does: its text is the body's
         # up to a space, so a list entry matching in it matches in the body (there it may run on)
-        hits = None if triggers is None else list(self.reader.any_trigger.finditer(tokens))
         firsts = [hit.begin for hit in hits or ()]
         plan: list[tuple[Tokens, list[EventType]] | None] = []
         for sentence in sentences:
@@ -148,11 +147,11 @@ class Classifier:
     def mentions(self, article: Article, timexes: list[Timex] | None = None) -> list[Mention]:
         body = article.body
         tokens = Tokens(fold(body))
-        triggers = self.reader.trigger_offsets(tokens)
-        if triggers == [] or not self.reader.any_trigger_in(tokens):
+        hits = self.reader.trigger_hits(tokens)
+        if hits == []:
             return []  # a sentence's words are words of the body: no sentence can hold a trigger
         sentences = split_sentences(body)
-        plan = self._plan(tokens, triggers, sentences)
+        plan = self._plan(tokens, hits, sentences)
         if not any(planned and planned[1] for planned in plan):
             return []  # no rule can fire in any sentence, so no mention to continue either: no dates needed
         if timexes is None:

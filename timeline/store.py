@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, bindparam, column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine,
-    delete, event as sa_event, false, func, insert, inspect, select, text, true, tuple_, update,
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, bindparam,
+    column, create_engine, delete, event as sa_event, false, func, insert, inspect, select, text, true, tuple_, update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -561,13 +561,10 @@ class Store:
         events were rewritten. A larger one is classified again by a thread of this process into a new
         generation (`rebuild`), while readers keep the served one until the switch; with
         `background=False` (before a server forks its workers) it is left to the first request."""
-        if not self.needs_sync(classifier) or time.monotonic() < self._next_sync_check:
+        if time.monotonic() < self._next_sync_check or not self.needs_sync(classifier):
             return False
         with self.reading() as conn:
-            stored = self._get_meta(conn, "analysis_version")
             count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-        if stored == classifier.version:
-            return False
         if count > self.inline_sync_articles:
             if background:
                 self.rebuild_in_background(classifier)
@@ -735,11 +732,10 @@ class Store:
 
     @staticmethod
     def _delete_events(conn: Connection, generation: int, type_name: str, lo: int, hi: int,
-                       keep: dict[str, str] | None = None) -> set[str]:
+                       keep: dict[str, str]) -> set[str]:
         """Delete the events of a region, except those whose id and digest are in `keep`; their ids."""
         stored = conn.execute(REGION_EVENTS, {"generation": generation, "type": type_name,
                                               "first": dt.date.fromordinal(lo), "last": dt.date.fromordinal(hi)}).all()
-        keep = keep or {}
         kept = {event_id for event_id, digest in stored if keep.get(event_id) == digest}
         ids = [event_id for event_id, _ in stored if event_id not in kept]
         for chunk in _chunks(ids):
@@ -890,9 +886,6 @@ class Store:
         finally:
             connection.close()
         return int(found.get("revision") or 0), found.get("analysis_version")
-
-    def revision(self) -> int:
-        return self.now()[0]
 
     def needs_sync(self, classifier: Classifier) -> bool:
         """Whether the stored mentions come from other rules or analysis code than `classifier`'s. Read
