@@ -75,6 +75,8 @@ def affinity(cluster: Cluster, mention: Mention) -> int:
     best = cluster.first
     if not (mention.start <= best.end and best.start <= mention.end):
         return 0
+    if mention.move != best.move:
+        return 0  # a tariff announced and one taking effect, or paused: two moves
     places = cluster.places
     if mention.place and places and mention.place not in places:
         return 0  # different cities, different events

@@ -47,6 +47,8 @@ class Reading:
     titled: dict[str, int] = field(default_factory=dict)  # unnamed leaders/officials ("the prime minister")
     negations: list[int] = field(default_factory=list)  # word indexes
     event_dates: list[Timex] = field(default_factory=list)  # dates that can be an event's date
+    report_dates: list[Timex] = field(default_factory=list)  # dates of statements ("said Monday")
+    forward_only: set = field(default_factory=set)  # (begin, end) of dates that only a later trigger takes
 
     def word_index(self, offset: int) -> int:
         lo, hi = 0, len(self.word_starts)
@@ -115,6 +117,7 @@ class SentenceReader:
         self.hedges = WordMatcher(lexicon.hedges, lexicon.irregular_verbs)
         self.continuations = WordMatcher(lexicon.continuations, lexicon.irregular_verbs)
         self.anaphors = WordMatcher(lexicon.anaphors, lexicon.irregular_verbs)
+        self.announcing = WordMatcher(lexicon.announcing, lexicon.irregular_verbs)
         irregular = lexicon.irregular_verbs
         self.rule_matchers: dict[str, tuple] = {}
         for event_type in types:
@@ -246,11 +249,11 @@ class SentenceReader:
                 reading.places.append(_norm(hit.text))
         reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(tokens)]
         reporting = [(h.begin, h.end) for h in self.reporting.finditer(tokens)]
-        reading.event_dates = [
-            t for t in timexes
-            if t.type in DATE_TYPES and t.first is not None and not _is_report_date(folded, t, reporting)
-            and not _is_bound(folded, t) and not _is_dateline(folded, t)
-        ]
+        dates = [t for t in timexes if t.type in DATE_TYPES and t.first is not None
+                 and not _is_bound(folded, t) and not _is_dateline(folded, t)
+                 and not _is_other_zone(folded, t) and not _is_clock_of(folded, t, timexes)]
+        reading.report_dates = [t for t in dates if _is_report_date(folded, t, reporting)]
+        reading.event_dates = [t for t in dates if t not in reading.report_dates]
         return reading
 
     def triggers(self, rule: Rule, reading: Reading) -> list[Hit]:
@@ -282,8 +285,10 @@ class SentenceReader:
                     facts.update({f"{kind}_{index}": 0 for kind in INVOLVING})
                 continue
             # the occurrence nearest a date; with no date, the last one (what a following "it" refers to)
+            anchors = self.anchors(rule, reading, candidates)
             distance, hit = min(
-                ((min((self.distance(reading, h, t) for t in reading.event_dates), default=NO_DATE), h)
+                ((min((self.rule_distance(reading, h, t, anchors) for t in self.dates_for(rule, reading, h)),
+                      default=NO_DATE), h)
                  for h in candidates),
                 key=lambda pair: (pair[0], pair[1].begin if pair[0] < NO_DATE else -pair[1].begin))
             hits[rule.id] = hit
@@ -297,6 +302,40 @@ class SentenceReader:
                     facts[f"{kind}_{index}"] = count
         return facts, hits
 
+    def dates_for(self, rule: Rule, reading: Reading, hit: Hit) -> list[Timex]:
+        """The dates that can be this rule's event date: with `announcements`, also the date of a
+        statement that announces the move ("Beijing on Wednesday announced it would place higher
+        levies", "said Friday it will raise tariffs"): an announcing word stands between the
+        statement's date and the trigger."""
+        if not rule.announcements or not reading.report_dates:
+            return reading.event_dates
+        announced = [t for t in reading.report_dates if t.end <= hit.begin
+                     and self.announcing.search(reading.folded[t.end:hit.begin]) is not None]
+        return reading.event_dates + announced
+
+    def is_announcement(self, rule: Rule, reading: Reading, date: Timex) -> bool:
+        return rule.announcements and date in reading.report_dates
+
+    def anchors(self, rule: Rule, reading: Reading, triggers: list[Hit]) -> list[Hit]:
+        """The rule's required words near a trigger ("duties ... when they were first imposed in March"):
+        a date may attach to the action as well as to the trigger."""
+        if not rule.required:
+            return []
+        required = self.rule_matchers[rule.id][2]
+        return [r for r in required.finditer(reading.tokens)
+                if any(abs(reading.word_index(r.begin) - reading.word_index(h.begin)) <= rule.date_within
+                       for h in triggers)]
+
+    @staticmethod
+    def conjoined_before(reading: Reading, hit: Hit, timex: Timex) -> bool:
+        """'depart late on Friday and arrive in Malaysia on Sunday': a date before the trigger, across
+        'and', is more likely the date of the verb before (a tie-break among dates, not a refusal)."""
+        return timex.end <= hit.begin and CONJOINED.search(reading.folded, timex.end, hit.begin) is not None
+
+    def rule_distance(self, reading: Reading, hit: Hit, timex: Timex, anchors: list[Hit]) -> int:
+        """Words between a date and the trigger, or an anchor of it, whichever is nearer."""
+        return min([self.distance(reading, hit, timex)] + [self.distance(reading, a, timex) for a in anchors])
+
     @staticmethod
     def distance(reading: Reading, hit: Hit, timex: Timex) -> int:
         """Words between a trigger and a date (0 when they touch).
@@ -304,10 +343,15 @@ class SentenceReader:
         A date that opens the sentence ("Two days earlier, X and Y met") frames the whole clause: at most 3,
         so that a date next to the trigger still wins ("On Monday, aides said Putin will visit next month").
         """
+        if (timex.begin, timex.end) in reading.forward_only and hit.begin < timex.end:
+            return NO_DATE  # "two months after the summit": the date of a later trigger only
         if timex.begin >= hit.end:
             words = max(reading.word_index(timex.begin) - reading.word_index(hit.end - 1) - 1, 0)
+            words -= _aside_words(reading, hit.end, timex.begin)
         else:
             words = max(reading.word_index(hit.begin) - reading.word_index(max(timex.end - 1, 0)) - 1, 0)
+            words -= _aside_words(reading, timex.end, hit.begin)
+        words = max(words, 0)
         if reading.word_index(timex.begin) <= 2 and reading.folded[timex.end:timex.end + 1] == ",":
             return min(words, 3)
         return words
@@ -444,8 +488,46 @@ def _is_bound(folded: str, timex: Timex) -> bool:
     return bool(before) and before[-1].lower() in BOUND_WORDS
 
 
+CONJOINED = re.compile(r"\s(?:and|then|before|after)\s+(?!\w+\s+(?:and|&)\b)")
+ASIDE = re.compile(r",\s+(?:which|who|whose|whom)\b[^,;:()]*,")
+LINE_START = re.compile(r"(?:^|\n)\W*(?:date\s+)?$", re.IGNORECASE)
+STAMP_WORD = re.compile(r"\b(?:published|updated|posted)\b\s*:?\s*(?:on\s+|at\s+)?$", re.IGNORECASE)
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+)?$")
+OTHER_ZONE = re.compile(r"\bor\s+(?:at\s+)?$")
+ZONE = re.compile(r"\b(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)\b")
+CLOCK_OF = re.compile(r"\s*(?:\(?local time\)?|[A-Z]{2,4})?\s*,?\s*(?:on\s+|this\s+|next\s+)?$")
+
+
+def _aside_words(reading: Reading, begin: int, end: int) -> int:
+    """Words of relative clauses between two points ("countermeasures, which apply to steel, take
+    effect July 1"): they do not separate a trigger from its date."""
+    words = 0
+    for match in ASIDE.finditer(reading.folded, begin, end):
+        words += len(WORD.findall(match.group(0)))
+    return words
+
+
+def _is_other_zone(folded: str, timex: Timex) -> bool:
+    """'11 a.m. local time on Thursday, or 10 p.m. ET Wednesday': the same moment in another time zone
+    is an alternative, not the event's (local) date."""
+    return bool(OTHER_ZONE.search(folded[max(0, timex.begin - 12):timex.begin])) and bool(ZONE.search(timex.text))
+
+
+def _is_clock_of(folded: str, timex: Timex, timexes: list[Timex]) -> bool:
+    """'at 1 p.m. on Thursday', '11 a.m. local time on Thursday': a clock time whose day the next
+    expression gives; that expression carries the date."""
+    if timex.type != "TIME" or not any(ch.isdigit() for ch in timex.text):
+        return False
+    return any(other.begin > timex.end and other.type == "DATE" and other.first is not None
+               and CLOCK_OF.match(folded[timex.end:other.begin]) for other in timexes)
+
+
 def _is_dateline(folded: str, timex: Timex) -> bool:
-    """'... - People's Daily (April 10)' or '... - Bloomberg - April 23': the date a digest item appeared."""
+    """'... - People's Daily (April 10)' or '... - Bloomberg - April 23': the date a digest item appeared;
+    '2025-10-24 Trump to visit...' or 'Published: 24 Oct. 2025': a page's date stamp."""
+    before = folded[max(0, timex.begin - 30):timex.begin]
+    if (ISO_DATE.match(timex.text) and LINE_START.search(before)) or STAMP_WORD.search(before):
+        return True
     after = folded[timex.end:].strip()
     if after not in ("", ")", ")."):
         return False

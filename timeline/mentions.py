@@ -59,6 +59,7 @@ class Mention:
     priority: int
     label_rank: int = 0  # which of the rule's label templates was used: 0 is the editors' most specific
     where: str | None = None  # the country it happens in, when the sentence says ("visit India", "in Beijing")
+    move: str | None = None  # its status, when the type calls it a move of its own (`distinct_statuses`)
 
 
 class Classifier:
@@ -179,8 +180,8 @@ class Classifier:
                     inside.append(_shift(t, -sentence.begin))
                 index += 1
             reading = self.reader.read(sentence.text, inside, planned[0] if planned else None)
-            found = [self._mention(article, sentence, reading, event_type, rule, hit, dated)
-                     for event_type, rule, hit, dated in self.classify_sentence(reading, planned and planned[1])]
+            found = [mention for event_type, rule, hit, dated in self.classify_sentence(reading, planned and planned[1])
+                     for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated)]
             if not found and previous:
                 found = self._continuation(article, sentence, reading, previous)
                 if found:  # the event named before is dated now: no longer undated
@@ -209,32 +210,60 @@ class Classifier:
             antecedent, sentence=sentence.text, sentence_begin=sentence.begin, sentence_end=sentence.end,
             trigger=cue.text, date_text=date.text, date_begin=date.begin + sentence.begin,
             date_end=date.end + sentence.begin, start=start, end=end, granularity=date.granularity, status=status,
+            move=status if status in event_type.distinct_statuses else None,
         )]
 
-    def _event_date(self, reading: Reading, hit, rule: Rule) -> Timex | None:
-        """The date nearest the trigger (the more precise among equally near ones); a more precise date
-        within reach replaces it only when it lies inside it ("this week ... on Thursday"), never when
-        they disagree ("Xi will visit Moscow next month, not Hanoi as on May 16")."""
+    def _event_dates(self, reading: Reading, hit, rule: Rule) -> list[tuple[Timex, object]]:
+        """The event's date and its trigger: the date nearest the trigger (the more precise among
+        equally near ones); a more precise date within reach replaces it only when it lies inside it
+        ("this week ... on Thursday"), never when they disagree ("Xi will visit Moscow next month,
+        not Hanoi as on May 16"). A rule with `split: dates` gives every date in reach its own event
+        ("some on April 15 and others on May 15"), each with the trigger nearest it."""
         reach = rule.date_within if rule.needs_date else 10**6
-        scored = [(self.reader.distance(reading, hit, t), t) for t in reading.event_dates]
+        reader = self.reader
+        if rule.split == "dates":
+            triggers = reader.triggers(rule, reading) or [hit]
+            anchors = reader.anchors(rule, reading, triggers)
+            pairs = {}
+            for trigger in triggers:
+                for timex in reader.dates_for(rule, reading, trigger):
+                    d = reader.rule_distance(reading, trigger, timex, anchors)
+                    if d <= reach and (timex not in pairs or d < pairs[timex][0]):
+                        pairs[timex] = (d, trigger)
+            if len(pairs) > 1:
+                chosen = sorted(pairs, key=lambda t: (_precision(t), pairs[t][0]))
+                kept: list[Timex] = []
+                for timex in chosen:  # the finer of two nested dates stands for both
+                    if not any(k.first <= timex.last and timex.first <= k.last for k in kept):
+                        kept.append(timex)
+                return [(t, pairs[t][1]) for t in sorted(kept, key=lambda t: t.begin)]
+        anchors = reader.anchors(rule, reading, [hit])
+        scored = [(reader.rule_distance(reading, hit, t, anchors), t) for t in reader.dates_for(rule, reading, hit)]
         within = [(d, t) for d, t in scored if d <= reach] or scored
         if not within:
-            return None
-        nearest = min(within, key=lambda pair: (pair[0], _precision(pair[1])))[1]
+            return []
+        nearest = min(within, key=lambda pair: (pair[0] + 6 * reader.conjoined_before(reading, hit, pair[1]),
+                                                _precision(pair[1])))[1]
         inside = [(d, t) for d, t in within if _precision(t) < _precision(nearest)
                   and nearest.first <= t.first and t.last <= nearest.last]
-        return min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest
+        return [(min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest, hit)]
+
+    def _mentions(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
+                  dated: bool = True) -> list[Mention]:
+        pairs = self._event_dates(reading, hit, rule) if dated else []
+        if not pairs:
+            return [self._mention(article, sentence, reading, event_type, rule, hit, None)]
+        return [self._mention(article, sentence, reading, event_type, rule, trigger, date) for date, trigger in pairs]
 
     def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
-                 dated: bool = True):
-        date = None
-        if dated:
-            date = self._event_date(reading, hit, rule)
+                 date: Timex | None) -> Mention:
         start = end = granularity = None
         if date is not None:
             start, end, granularity = date.first, date.last, date.granularity
             start, end = _stretch_by_duration(reading, hit, date, start, end)
         status = self.reader.status(event_type.name, reading, hit)
+        if date is not None and self.reader.is_announcement(rule, reading, date):
+            status = event_type.future_status  # the day it was announced
         if status is None:
             status = event_type.future_status if start and start > article.published else event_type.default_status
         elif status == event_type.future_status and end and end < article.published:
@@ -263,6 +292,7 @@ class Classifier:
             people=tuple(people), countries=tuple(countries), groups=tuple(groups),
             place=place, priority=rule.priority, label_rank=label_rank,
             where=self.reader.where(reading, hit, place),
+            move=status if status in event_type.distinct_statuses else None,
         )
 
 

@@ -10,7 +10,7 @@ import hashlib
 import re
 import re._constants as sre_constants
 import re._parser as sre_parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -279,6 +279,8 @@ class RuleSchema(Schema):
     date_within = fields.Integer(strict=True, load_default=10, validate=validate.Range(min=1, max=200))
     refuse_hedged = fields.Boolean(load_default=True)
     refuse_domestic = fields.Boolean(load_default=False)
+    split = fields.String(load_default="none", validate=validate.OneOf(("none", "dates")))
+    announcements = fields.Boolean(load_default=False)
     priority = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=1000))
     label = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
                         validate=validate.Length(min=1))
@@ -297,6 +299,7 @@ class TypeFileSchema(Schema):
                          load_default=dict)
     default_status = fields.String(load_default="reported")
     future_status = fields.String(load_default="announced")
+    distinct_statuses = fields.List(fields.String(), load_default=list)
     rules = fields.List(fields.Nested(RuleSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_RULES_PER_TYPE))
 
@@ -333,6 +336,7 @@ class LanguageSchema(Schema):
     hedges = WordList(load_default=list)
     continuations = WordList(load_default=list)
     anaphors = WordList(load_default=list)
+    announcing = WordList(load_default=list)
     irregular_verbs = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=dict)
 
 
@@ -354,6 +358,8 @@ class Rule:
     refuse_hedged: bool
     refuse_domestic: bool
     priority: int
+    split: str  # "dates": each date in reach of a trigger is its own event ("some on April 15, others on May 15")
+    announcements: bool  # a statement's date counts when it announces the move ("announced Monday a 25% tariff")
     labels: tuple[str, ...]
     examples_match: tuple[str, ...]
     examples_no_match: tuple[str, ...]
@@ -370,6 +376,7 @@ class EventType:
     examples_published: dt.date
     default_status: str = "reported"
     future_status: str = "announced"
+    distinct_statuses: tuple[str, ...] = ()  # moves of their own: a mention with one merges only with its like
 
 
 @dataclass(frozen=True)
@@ -394,6 +401,7 @@ class Lexicon:
     continuations: list[str]
     anaphors: list[str]
     irregular_verbs: dict[str, list[str]]
+    announcing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -501,7 +509,8 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                 involving=dict(raw["involving"]), involving_scope=raw["involving_scope"],
                 needs_date=raw["needs_date"], date_within=raw["date_within"],
                 refuse_hedged=raw["refuse_hedged"], refuse_domestic=raw["refuse_domestic"],
-                priority=raw["priority"], labels=tuple(raw["label"]),
+                priority=raw["priority"], split=raw["split"], announcements=raw["announcements"],
+                labels=tuple(raw["label"]),
                 examples_match=tuple(raw["examples"]["match"]),
                 examples_no_match=tuple(raw["examples"]["no_match"]), file=str(path), line=line,
             ))
@@ -510,7 +519,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                                         f"type {data['type']!r} must match the file name ({path.stem}.yaml)"))
         types.append(EventType(data["type"], str(path), tuple(rules),
                                tuple((k, tuple(v)) for k, v in data["status"].items()), data["examples_published"],
-                               data["default_status"], data["future_status"]))
+                               data["default_status"], data["future_status"], tuple(data["distinct_statuses"])))
     if not types and not errors:
         errors.append(RuleFileError(str(folder), 1, "no rule files (<type>.yaml) in this folder"))
     if errors:
@@ -522,7 +531,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         groups=list(actors["groups"]), places=list(actors["places"]), ignore=list(actors["ignore"]),
         reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
         hedges=list(language["hedges"]), continuations=list(language["continuations"]),
-        anaphors=list(language["anaphors"]),
+        anaphors=list(language["anaphors"]), announcing=list(language["announcing"]),
         irregular_verbs={k.lower(): list(v) for k, v in language["irregular_verbs"].items()},
     )
     return Rulebook(str(folder), digest.hexdigest()[:12], tuple(types), lexicon)

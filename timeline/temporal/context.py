@@ -14,7 +14,7 @@ ADJ_BEFORE = {"a", "an", "the", "still", "very", "its", "their", "his", "her", "
               "less", "newly", "recently", "previously", "already", "well", "so-called", "long"}
 DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "my", "your", "this", "that",
                "these", "those"}
-NOT_NOUNS = {"next", "upcoming", "tomorrow", "coming"}
+NOT_NOUNS = {"next", "upcoming", "tomorrow", "coming", "scheduled", "expected", "forthcoming"}  # future after "the", "his"
 PASSIVE_PRESENT = {"is", "are", "be", "being", "gets", "get"}
 TOKEN = regex.compile(r"[\w'’]+")
 NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
