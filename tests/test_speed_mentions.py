@@ -5,6 +5,7 @@ import datetime as dt
 from conftest import CORPUS
 
 from timeline.articles import Article, load_paths
+from timeline.discourse import read_discourse
 from timeline.mentions import _shift
 from timeline.sentences import split_sentences
 from timeline.temporal import tag
@@ -18,13 +19,15 @@ def every_sentence(classifier, article):
     if not classifier.may_concern(Tokens(fold(body))):
         return []
     timexes = tag(body, article.published)
+    sentences = split_sentences(body)
+    discourse = read_discourse(body, Tokens(fold(body)), classifier.reader, [s.begin for s in sentences])
     result, previous = [], []
-    for sentence in split_sentences(body):
+    for sentence in sentences:
         inside = [_shift(t, -sentence.begin) for t in timexes
                   if t.begin >= sentence.begin and t.end <= sentence.end]
-        reading = classifier.reader.read(sentence.text, inside)
-        found = [classifier._mention(article, sentence, reading, event_type, rule, hit, dated)
-                 for event_type, rule, hit, dated in classifier.classify_sentence(reading, classifier.rulebook.types)]
+        reading = classifier.reader.read(sentence.text, inside, None, discourse, sentence.begin, article.published)
+        found = [mention for event_type, rule, hit, dated in classifier.classify_sentence(reading, classifier.rulebook.types)
+                 for mention in classifier._mentions(article, sentence, reading, event_type, rule, hit, dated)]
         if not found and previous:
             found = classifier._continuation(article, sentence, reading, previous)
             if found:

@@ -11,12 +11,14 @@ Feature names (used by `engine.rule_condition`):
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .rulebook import INVOLVING_KINDS as INVOLVING
 from .rulebook import EventType, Lexicon, Rule
 from .temporal import Timex
+from .temporal.calendar import relative
 from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
@@ -49,6 +51,7 @@ class Reading:
     event_dates: list[Timex] = field(default_factory=list)  # dates that can be an event's date
     report_dates: list[Timex] = field(default_factory=list)  # dates of statements ("said Monday")
     forward_only: set = field(default_factory=set)  # (begin, end) of dates that only a later trigger takes
+    names: list[tuple[int, int]] = field(default_factory=list)  # people with their titles: one word each
 
     def word_index(self, offset: int) -> int:
         lo, hi = 0, len(self.word_starts)
@@ -174,10 +177,35 @@ class SentenceReader:
         return all(any(matcher.search(tokens) is not None for matcher in self.naming[kind])
                    for kind, minimum in rule.involving.items() if minimum > 0)
 
+    not_names = property(lambda self: NOT_NAMES)
+
+    def listed_people(self, tokens: Tokens) -> list[tuple[int, int, str]]:
+        """(begin, end, name) of the people of the word lists named in a text."""
+        return [(hit.begin, hit.end, self.person_of[_norm(hit.text)].name) for hit in self.names.finditer(tokens)]
+
+    def titled_people(self, tokens: Tokens, spans):
+        """(begin, end, name, role, country) of each capitalised name right after a title ("Malaysian
+        Prime Minister Anwar Ibrahim"), even when the word lists do not know the person; `spans`: the
+        listed people already found (a title before one of them is not another person)."""
+        folded = tokens.text
+        country_hits = list(self.country_matcher.finditer(tokens))
+        for hit, role in self._title_hits(tokens):
+            if any(b <= hit.begin < e for b, e, _ in spans) or any(
+                    0 <= b - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:b]) for b, _, _ in spans):
+                continue
+            named = TITLED_NAME.match(folded, hit.end)
+            if named and named.group(1).split()[0] not in NOT_NAMES and _norm(named.group(1)) not in self.country_of:
+                yield (named.start(1), named.end(1), named.group(1), role,
+                       _country_before(hit.begin, country_hits, folded, self.country_of))
+
     # ------------------------------------------------------------ reading
 
-    def read(self, text: str, timexes: list[Timex], tokens: Tokens | None = None) -> Reading:
-        """`tokens`, when given, must be `Tokens(fold(text))` (already made by the caller)."""
+    def read(self, text: str, timexes: list[Timex], tokens: Tokens | None = None, discourse=None,
+             offset: int = 0, published: dt.date | None = None) -> Reading:
+        """`tokens`, when given, must be `Tokens(fold(text))` (already made by the caller).
+        `discourse` (`discourse.Discourse`): the article's own people, found here by alias, and the
+        person a subject "he" or "she" stands for; `offset`: where the sentence starts in the body;
+        `published`: the article's date, the anchor of "two months after the summit in Hanoi"."""
         folded = fold(text)
         if tokens is None:
             tokens = Tokens(folded)
@@ -194,6 +222,14 @@ class SentenceReader:
             roles[person.name] = person.role
             if person.country:
                 reading.person_countries.setdefault(person.name, person.country)
+        if discourse is not None:
+            for begin, end, person in discourse.aliases_in(folded):
+                if not any(b < end and begin < e for b, e, _ in spans):
+                    spans.append((begin, end, person.name))
+                    roles.setdefault(person.name, person.role)
+                    if person.country:
+                        reading.person_countries.setdefault(person.name, person.country)
+            self._resolve_pronoun(folded, spans, roles, reading, discourse, offset)
         country_hits = [h for h in self.country_matcher.finditer(tokens) if not _inside(h, ignored)]
         title_hits = self._title_hits(tokens)
         seen_titles: dict[str, set] = {}
@@ -225,6 +261,7 @@ class SentenceReader:
         reading.titled = {role: max(len(titles), plural_counts.get(role, 0)) for role, titles in seen_titles.items()}
         spans.sort()
         reading.person_spans = spans
+        reading.names = [(_title_start(begin, title_hits, folded), end) for begin, end, _ in spans]
         reading.people = _unique(name for _, _, name in spans)
         reading.roles = roles
         reading.country_spans = [(h.begin, h.end, self.country_of[_norm(h.text)]) for h in country_hits]
@@ -254,7 +291,28 @@ class SentenceReader:
                  and not _is_other_zone(folded, t) and not _is_clock_of(folded, t, timexes)]
         reading.report_dates = [t for t in dates if _is_report_date(folded, t, reporting)]
         reading.event_dates = [t for t in dates if t not in reading.report_dates]
+        if published is not None:
+            for derived in _relative_to_event(folded, timexes, reading.event_dates, published):
+                reading.event_dates.append(derived)
+                reading.forward_only.add((derived.begin, derived.end))
         return reading
+
+    def _resolve_pronoun(self, folded, spans, roles, reading, discourse, offset) -> None:
+        """'There, he will hold a bilateral summit with ...': a subject pronoun in the first words,
+        before anyone is named, stands for the story's subject (see `Discourse.subject_before`)."""
+        pronoun = PRONOUN_SUBJECT.match(folded)
+        if pronoun is None or any(b < pronoun.start(1) for b, _, _ in spans):
+            return
+        name = discourse.subject_before(offset)
+        if name is None:
+            return
+        person = self.person_of.get(_norm(name)) or discourse.people.get(name)
+        if person is None or person.role not in ("leader", "official"):
+            return
+        spans.append((pronoun.start(1), pronoun.end(1), person.name))
+        roles.setdefault(person.name, person.role)
+        if person.country:
+            reading.person_countries.setdefault(person.name, person.country)
 
     def triggers(self, rule: Rule, reading: Reading) -> list[Hit]:
         """The rule's triggers in the sentence, except those inside a date ("March 2024")."""
@@ -447,6 +505,7 @@ class SentenceReader:
         return None
 
 
+PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:There|Then|Later|Afterwards|Meanwhile|Next|From there|After that),?\s+)?(he|she|He|She)\b")
 TITLED_NAME = re.compile(r"\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|de|da|van|von|der|bin|al)){0,3})(?<!\.)")
 NOT_NAMES = {"The", "He", "She", "His", "Her", "It", "They", "This", "That", "And", "But", "In", "On", "Of", "For",
              "To", "At", "As", "With", "Who", "Whose", "Said", "Says", "Will", "Has", "Had", "Was", "Is", "Office"}
@@ -498,13 +557,52 @@ ZONE = re.compile(r"\b(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)\
 CLOCK_OF = re.compile(r"\s*(?:\(?local time\)?|[A-Z]{2,4})?\s*,?\s*(?:on\s+|this\s+|next\s+)?$")
 
 
+AMOUNT = re.compile(r"^P(\d+)([DWMY])$")
+RELATIVE_TO_EVENT = re.compile(r"\s+(after|before|since)\b")
+UNIT_GRANULARITY = {"D": "day", "W": "week", "M": "month", "Y": "year"}
+
+
+def _relative_to_event(folded: str, timexes: list[Timex], dates: list[Timex], published: dt.date) -> list[Timex]:
+    """'two months after his second summit collapsed in Hanoi', 'a week before the G20': the date of
+    the event named after the amount, counted from the clause's own date (the nearest date before the
+    amount, else the publication date), as precise as the unit: about two months is a month."""
+    found = []
+    for timex in timexes:
+        amount = AMOUNT.match(timex.value) if timex.type == "DURATION" else None
+        link = RELATIVE_TO_EVENT.match(folded, timex.end) if amount else None
+        if link is None:
+            continue
+        before = [d for d in dates if d.end <= timex.begin and d.first is not None]
+        anchor = before[-1].first if before else published
+        n, unit = int(amount.group(1)), amount.group(2)
+        try:
+            period = relative(unit, anchor, n if link.group(1) == "before" else -n)
+        except (OverflowError, ValueError):
+            continue
+        found.append(replace(timex, text=folded[timex.begin:link.end()], end=link.end(), type="DATE",
+                             value=period.value, first=period.first, last=period.last,
+                             granularity=UNIT_GRANULARITY[unit]))
+    return found
+
+
 def _aside_words(reading: Reading, begin: int, end: int) -> int:
     """Words of relative clauses between two points ("countermeasures, which apply to steel, take
     effect July 1"): they do not separate a trigger from its date."""
     words = 0
     for match in ASIDE.finditer(reading.folded, begin, end):
         words += len(WORD.findall(match.group(0)))
+    for b, e in reading.names:  # "Japanese Prime Minister Sanae Takaichi" is one participant, one word
+        if begin <= b and e <= end:
+            words += len(WORD.findall(reading.folded[b:e])) - 1
     return words
+
+
+def _title_start(begin: int, title_hits, folded: str) -> int:
+    """Where a person's name starts with the title just before it ("Prime Minister Anwar Ibrahim")."""
+    for hit, _ in title_hits:
+        if hit.end <= begin and not folded[hit.end:begin].strip():
+            return hit.begin
+    return begin
 
 
 def _is_other_zone(folded: str, timex: Timex) -> bool:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .articles import Article
+from .discourse import read_discourse
 from .engine import RuleEngine
 from .features import Reading, SentenceReader
 from .rulebook import EventType, Rule, Rulebook
@@ -157,6 +158,7 @@ class Classifier:
             return []  # no rule can fire in any sentence, so no mention to continue either: no dates needed
         if timexes is None:
             timexes = tag(body, article.published)
+        discourse = read_discourse(body, tokens, self.reader, [s.begin for s in sentences])
         result: list[Mention] = []
         previous: list[Mention] = []  # the undated mentions of the sentence just read
         position = 0
@@ -179,7 +181,8 @@ class Classifier:
                 if t.begin >= sentence.begin and t.end <= sentence.end:
                     inside.append(_shift(t, -sentence.begin))
                 index += 1
-            reading = self.reader.read(sentence.text, inside, planned[0] if planned else None)
+            reading = self.reader.read(sentence.text, inside, planned[0] if planned else None, discourse,
+                                       sentence.begin, article.published)
             found = [mention for event_type, rule, hit, dated in self.classify_sentence(reading, planned and planned[1])
                      for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated)]
             if not found and previous:

@@ -26,7 +26,7 @@ class ExampleResult:
 
 def rule_fires(classifier: Classifier, rule: Rule, sentence: str, published) -> bool:
     event_type = next(t for t in classifier.rulebook.types if t.name == rule.type)
-    reading = classifier.reader.read(sentence, tag(sentence, published))
+    reading = classifier.reader.read(sentence, tag(sentence, published), published=published)
     features, _ = classifier.reader.features(event_type, reading)
     return rule.id in classifier.engine.fired_rules(event_type.name, features)
 

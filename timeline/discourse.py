@@ -1,0 +1,103 @@
+"""The article's discourse: who is who across its sentences, read once over the whole body.
+
+A sentence alone does not know that "Lee" is the "President Lee Jae Myung" of two sentences before,
+or that "he" in "There, he will hold a bilateral summit" is Trump. This stage reads the body once,
+before the sentences are classified:
+- people introduced with a title the word lists know ("Malaysian Prime Minister Anwar Ibrahim",
+  "Finance Minister Fernando Haddad") become people of the article, with that title's role and the
+  country named before it, found again by surname or given name ("Anwar", "Haddad", "Mr. Haddad");
+- every person named, in order, so that a sentence whose subject is "he" or "she" refers to the
+  first person named in the latest sentence before it that names one (the story's subject).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .wordlists import Tokens
+
+PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'’-]+)")
+
+
+@dataclass(frozen=True)
+class ArticlePerson:
+    name: str
+    role: str
+    country: str | None
+
+
+@dataclass
+class Discourse:
+    """Who the article names: its own people (by alias) and every naming, in text order."""
+
+    people: dict[str, ArticlePerson] = field(default_factory=dict)  # alias -> person, article-wide
+    named: list[tuple[int, int, str]] = field(default_factory=list)  # (begin, end, name) in the body
+    sentence_starts: list[int] = field(default_factory=list)
+    pattern: re.Pattern | None = None
+
+    def aliases_in(self, text: str):
+        """(begin, end, person) of the article's own people named in a text (a sentence)."""
+        if self.pattern is None:
+            return
+        for match in self.pattern.finditer(text):
+            yield match.start(1), match.end(1), self.people[match.group(1)]
+
+    def subject_before(self, offset: int) -> str | None:
+        """The first person named in the latest sentence before `offset` that names one."""
+        index = bisect.bisect_left(self.named, (offset,))
+        if index == 0:
+            return None
+        last_begin = self.named[index - 1][0]
+        start = self.sentence_starts[bisect.bisect_right(self.sentence_starts, last_begin) - 1] \
+            if self.sentence_starts else 0
+        first = bisect.bisect_left(self.named, (start,))
+        return self.named[first][2]
+
+
+def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]) -> Discourse:
+    """One pass over the body with the reader's lists (`features.SentenceReader`)."""
+    discourse = Discourse(sentence_starts=list(sentence_starts))
+    spans = reader.listed_people(tokens)
+    known = {name for _, _, name in spans}
+    for begin, end, name in spans:  # "President Lee Jae Myung ... Trump and Lee": a listed person's surname
+        listed = reader.person_of[name]
+        person = ArticlePerson(listed.name, listed.role, listed.country)
+        for alias in _aliases(tokens.text[begin:end], reader):
+            if alias not in reader.person_of:
+                discourse.people.setdefault(alias, person)
+    for begin, end, name, role, country in reader.titled_people(tokens, spans):
+        if name in known or name in reader.person_of:
+            continue
+        person = ArticlePerson(name, role, country)
+        discourse.people[name] = person
+        spans.append((begin, end, name))
+        for alias in _aliases(name, reader):
+            discourse.people.setdefault(alias, person)
+    if discourse.people:
+        names = sorted(discourse.people, key=len, reverse=True)
+        discourse.pattern = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+        taken = [(b, e) for b, e, _ in spans]
+        for begin, end, person in discourse.aliases_in(tokens.text):
+            if not any(b <= begin < e for b, e in taken):
+                spans.append((begin, end, person.name))
+    for match in HONORIFIC.finditer(body):  # "Mr. Xi": the person of that surname named before
+        surname = match.group(1)
+        for _, _, name in sorted(spans):
+            if name.split()[-1] == surname or name.split()[0] == surname:
+                spans.append((match.start(1), match.end(1), name))
+                break
+    discourse.named = sorted(set(spans))
+    return discourse
+
+
+def _aliases(name: str, reader) -> list[str]:
+    """'Anwar Ibrahim' -> Anwar, Ibrahim; 'Lee Jae Myung' -> Lee, Myung: a given name or surname alone
+    refers to the person within one article (Korean and Chinese surnames come first)."""
+    words = [w for w in name.split() if w[:1].isupper() and len(w) >= 3]
+    aliases = []
+    for word in (words[:1] + words[-1:]) if len(words) > 1 else []:
+        if word not in reader.not_names and word not in reader.country_of:
+            aliases.append(word)
+    return aliases
