@@ -364,25 +364,24 @@ class SentenceReader:
         """The dates that can be this rule's event date: with `announcements`, also the date of a
         statement that announces the move ("Beijing on Wednesday announced it would place higher
         levies", "said Friday it will raise tariffs"): an announcing word stands between the
-        statement's date and the trigger."""
+        statement's date (or the verb just before it: "announced Wednesday that") and the trigger."""
         if not rule.announcements or not reading.report_dates:
             return reading.event_dates
         announced = [t for t in reading.report_dates if t.end <= hit.begin
-                     and self.announcing.search(reading.folded[t.end:hit.begin]) is not None]
+                     and self.announcing.search(reading.folded[max(0, t.begin - 16):hit.begin]) is not None]
         return reading.event_dates + announced
 
     def is_announcement(self, rule: Rule, reading: Reading, date: Timex) -> bool:
         return rule.announcements and date in reading.report_dates
 
     def anchors(self, rule: Rule, reading: Reading, triggers: list[Hit]) -> list[Hit]:
-        """The rule's required words near a trigger ("duties ... when they were first imposed in March"):
-        a date may attach to the action as well as to the trigger."""
+        """The rule's required words ("duties ... when they were first imposed in March", "tariffs will
+        begin at 10 percent on Sept. 24 and increase to 25 percent on Jan. 1"): a date may attach to
+        the action as well as to the trigger."""
         if not rule.required:
             return []
         required = self.rule_matchers[rule.id][2]
-        return [r for r in required.finditer(reading.tokens)
-                if any(abs(reading.word_index(r.begin) - reading.word_index(h.begin)) <= rule.date_within
-                       for h in triggers)]
+        return list(required.finditer(reading.tokens))
 
     @staticmethod
     def conjoined_before(reading: Reading, hit: Hit, timex: Timex) -> bool:
@@ -458,6 +457,14 @@ class SentenceReader:
             if found and re.fullmatch(r"\s*(?:to\s+|in\s+)?(?:the\s+)?", window[:found.begin]):
                 return names[_norm(found.text)] if names else _norm(found.text)
         return None
+
+    @staticmethod
+    def actor(reading: Reading, hit: Hit) -> str | None:
+        """The country that acts: the first person's country or country named before the trigger
+        ("Beijing on Wednesday announced higher levies": China)."""
+        named = sorted([(b, reading.person_countries.get(name)) for b, _, name in reading.person_spans]
+                       + [(b, country) for b, _, country in reading.country_spans])
+        return next((country for begin, country in named if begin < hit.begin and country), None)
 
     def where(self, reading: Reading, hit: Hit, place: str | None) -> str | None:
         """The country an event happens in: its destination ("visit India") or its place's country."""
@@ -551,6 +558,7 @@ CONJOINED = re.compile(r"\s(?:and|then|before|after)\s+(?!\w+\s+(?:and|&)\b)")
 ASIDE = re.compile(r",\s+(?:which|who|whose|whom)\b[^,;:()]*,")
 LINE_START = re.compile(r"(?:^|\n)\W*(?:date\s+)?$", re.IGNORECASE)
 STAMP_WORD = re.compile(r"\b(?:published|updated|posted)\b\s*:?\s*(?:on\s+|at\s+)?$", re.IGNORECASE)
+WIRE_DATELINE = re.compile(r"\s*(?:\([A-Z][\w .&-]{0,30}\)\s*)?(?:--|—|–)")
 ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+)?$")
 OTHER_ZONE = re.compile(r"\bor\s+(?:at\s+)?$")
 ZONE = re.compile(r"\b(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)\b")
@@ -591,7 +599,8 @@ def _aside_words(reading: Reading, begin: int, end: int) -> int:
     words = 0
     for match in ASIDE.finditer(reading.folded, begin, end):
         words += len(WORD.findall(match.group(0)))
-    for b, e in reading.names:  # "Japanese Prime Minister Sanae Takaichi" is one participant, one word
+    spans = reading.names + [(t.begin, t.end) for t in reading.timexes]
+    for b, e in spans:  # "Japanese Prime Minister Sanae Takaichi", "on May 15 and December 1": one word each
         if begin <= b and e <= end:
             words += len(WORD.findall(reading.folded[b:e])) - 1
     return words
@@ -626,6 +635,8 @@ def _is_dateline(folded: str, timex: Timex) -> bool:
     before = folded[max(0, timex.begin - 30):timex.begin]
     if (ISO_DATE.match(timex.text) and LINE_START.search(before)) or STAMP_WORD.search(before):
         return True
+    if not folded[:timex.begin].strip(" \t\"“") and WIRE_DATELINE.match(folded, timex.end):
+        return True  # "Sept. 17 (UPI) -- President Trump announced...": the wire's dateline
     after = folded[timex.end:].strip()
     if after not in ("", ")", ")."):
         return False

@@ -61,6 +61,7 @@ class Mention:
     label_rank: int = 0  # which of the rule's label templates was used: 0 is the editors' most specific
     where: str | None = None  # the country it happens in, when the sentence says ("visit India", "in Beijing")
     move: str | None = None  # its status, when the type calls it a move of its own (`distinct_statuses`)
+    actor: str | None = None  # the acting country, for types whose moves differ by actor (`distinct_actors`)
 
 
 class Classifier:
@@ -236,8 +237,10 @@ class Classifier:
             if len(pairs) > 1:
                 chosen = sorted(pairs, key=lambda t: (_precision(t), pairs[t][0]))
                 kept: list[Timex] = []
-                for timex in chosen:  # the finer of two nested dates stands for both
-                    if not any(k.first <= timex.last and timex.first <= k.last for k in kept):
+                said = {t for t in chosen if reader.is_announcement(rule, reading, t)}
+                for timex in chosen:  # the finer of two nested dates stands for both (an announcement apart)
+                    if not any(k.first <= timex.last and timex.first <= k.last and (k in said) == (timex in said)
+                               for k in kept):
                         kept.append(timex)
                 return [(t, pairs[t][1]) for t in sorted(kept, key=lambda t: t.begin)]
         anchors = reader.anchors(rule, reading, [hit])
@@ -267,7 +270,7 @@ class Classifier:
         status = self.reader.status(event_type.name, reading, hit)
         if date is not None and self.reader.is_announcement(rule, reading, date):
             status = event_type.future_status  # the day it was announced
-        if status is None:
+        elif status is None:
             status = event_type.future_status if start and start > article.published else event_type.default_status
         elif status == event_type.future_status and end and end < article.published:
             status = event_type.default_status  # "will" belongs to another verb: the date is already past
@@ -296,6 +299,7 @@ class Classifier:
             place=place, priority=rule.priority, label_rank=label_rank,
             where=self.reader.where(reading, hit, place),
             move=status if status in event_type.distinct_statuses else None,
+            actor=self.reader.actor(reading, hit) if event_type.distinct_actors else None,
         )
 
 

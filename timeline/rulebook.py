@@ -300,6 +300,7 @@ class TypeFileSchema(Schema):
     default_status = fields.String(load_default="reported")
     future_status = fields.String(load_default="announced")
     distinct_statuses = fields.List(fields.String(), load_default=list)
+    distinct_actors = fields.Boolean(load_default=False)
     rules = fields.List(fields.Nested(RuleSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_RULES_PER_TYPE))
 
@@ -377,6 +378,7 @@ class EventType:
     default_status: str = "reported"
     future_status: str = "announced"
     distinct_statuses: tuple[str, ...] = ()  # moves of their own: a mention with one merges only with its like
+    distinct_actors: bool = False  # moves of two acting countries (a tariff and the other side's answer) never merge
 
 
 @dataclass(frozen=True)
@@ -519,7 +521,8 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                                         f"type {data['type']!r} must match the file name ({path.stem}.yaml)"))
         types.append(EventType(data["type"], str(path), tuple(rules),
                                tuple((k, tuple(v)) for k, v in data["status"].items()), data["examples_published"],
-                               data["default_status"], data["future_status"], tuple(data["distinct_statuses"])))
+                               data["default_status"], data["future_status"], tuple(data["distinct_statuses"]),
+                               data["distinct_actors"]))
     if not types and not errors:
         errors.append(RuleFileError(str(folder), 1, "no rule files (<type>.yaml) in this folder"))
     if errors:
