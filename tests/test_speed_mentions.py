@@ -21,18 +21,21 @@ def every_sentence(classifier, article):
     timexes = tag(body, article.published)
     sentences = split_sentences(body)
     discourse = read_discourse(body, Tokens(fold(body)), classifier.reader, [s.begin for s in sentences])
-    result, previous = [], []
+    result, previous, antecedents = [], [], {}
     for sentence in sentences:
         inside = [_shift(t, -sentence.begin) for t in timexes
                   if t.begin >= sentence.begin and t.end <= sentence.end]
         reading = classifier.reader.read(sentence.text, inside, None, discourse, sentence.begin, article.published)
-        found = [mention for event_type, rule, hit, dated in classifier.classify_sentence(reading, classifier.rulebook.types)
-                 for mention in classifier._mentions(article, sentence, reading, event_type, rule, hit, dated)]
+        found = [mention for event_type, rule, hit, dated, antecedent
+                 in classifier.classify_sentence(reading, classifier.rulebook.types, antecedents)
+                 for mention in classifier._mentions(article, sentence, reading, event_type, rule, hit, dated,
+                                                     antecedent)]
         if not found and previous:
             found = classifier._continuation(article, sentence, reading, previous)
             if found:
                 result = [m for m in result if m is not previous[-1]]
         result.extend(found)
+        antecedents.update((m.type, m) for m in found)
         previous = [m for m in found if m.start is None] if found else []
     return result
 

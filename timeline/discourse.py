@@ -98,6 +98,6 @@ def _aliases(name: str, reader) -> list[str]:
     words = [w for w in name.split() if w[:1].isupper() and len(w) >= 3]
     aliases = []
     for word in (words[:1] + words[-1:]) if len(words) > 1 else []:
-        if word not in reader.not_names and word not in reader.country_of:
+        if word not in reader.not_names and word not in reader.country_of and not reader.is_title(word):
             aliases.append(word)
     return aliases

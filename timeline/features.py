@@ -105,6 +105,7 @@ class SentenceReader:
                 self.person_of[_norm(alias)] = person
         self.names = WordMatcher(names, ignore_case=False)
         self.titles = {role: WordMatcher(["=" + w for w in words]) for role, words in lexicon.titles.items()}
+        self.not_titles = WordMatcher(lexicon.not_titles)
         country_words = []
         self.country_of: dict[str, str] = {}
         for country, aliases in lexicon.countries.items():
@@ -143,6 +144,9 @@ class SentenceReader:
         """Titles of every role, longest first where they overlap ("prime minister" over "minister")."""
         found = sorted(((hit, role) for role, matcher in self.titles.items() for hit in matcher.finditer(tokens)),
                        key=lambda pair: (pair[0].begin, -(pair[0].end - pair[0].begin)))
+        if found and self.lexicon.not_titles:  # "press secretary", "spokesperson": no leader, no official
+            others = [(h.begin, h.end) for h in self.not_titles.finditer(tokens)]
+            found = [(hit, role) for hit, role in found if not _inside(hit, others)]
         kept: list[tuple[Hit, str]] = []
         for hit, role in found:
             if not any(k.begin <= hit.begin and hit.end <= k.end for k, _ in kept):
@@ -179,6 +183,9 @@ class SentenceReader:
 
     not_names = property(lambda self: NOT_NAMES)
 
+    def is_title(self, word: str) -> bool:
+        return any(matcher.search(word) is not None for matcher in self.titles.values())
+
     def listed_people(self, tokens: Tokens) -> list[tuple[int, int, str]]:
         """(begin, end, name) of the people of the word lists named in a text."""
         return [(hit.begin, hit.end, self.person_of[_norm(hit.text)].name) for hit in self.names.finditer(tokens)]
@@ -190,6 +197,8 @@ class SentenceReader:
         folded = tokens.text
         country_hits = list(self.country_matcher.finditer(tokens))
         for hit, role in self._title_hits(tokens):
+            if not hit.text[:1].isupper():
+                continue  # "China's official Xinhua News Agency": a title before a name is capitalised
             if any(b <= hit.begin < e for b, e, _ in spans) or any(
                     0 <= b - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:b]) for b, _, _ in spans):
                 continue

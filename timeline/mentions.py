@@ -20,6 +20,8 @@ from .temporal import Timex, tag
 from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
+QUALIFIED = re.compile(r"\s+(?:of|between|with|among|on|for)\b")
+DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s+(?:[\w'’-]+\s+){0,2}$")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -84,13 +86,16 @@ class Classifier:
         under another version are stale (a new tagger changes dates even when the rules did not)."""
         return f"{self.rulebook.version}.{analysis_fingerprint()}"
 
-    def classify_sentence(self, reading: Reading, types: list[EventType] | None = None
-                          ) -> list[tuple[EventType, Rule, object, bool]]:
-        """Every event type the sentence is a mention of: (type, winning rule, trigger hit, dated).
+    def classify_sentence(self, reading: Reading, types: list[EventType] | None = None,
+                          antecedents: dict[str, Mention] | None = None
+                          ) -> list[tuple[EventType, Rule, object, bool, Mention | None]]:
+        """Every event type the sentence is a mention of: (type, winning rule, trigger hit, dated, the
+        mention it refers back to or None).
 
         A sentence that would match but for its date is asked again as if dated, so that an event
         without a resolvable date is kept apart as undated instead of being lost silently.
         `types`: the types that may fire (`possible_types` of the reading's tokens), when known.
+        `antecedents`: the article's latest mention of each type, for sentences that refer back.
         """
         found = []
         for event_type in self.possible_types(reading.tokens) if types is None else types:
@@ -103,8 +108,35 @@ class Classifier:
                 dated = False
             if fired:
                 best = max((self.rules[r] for r in fired), key=lambda r: r.priority)
-                found.append((event_type, best, hits[best.id], dated))
+                found.append((event_type, best, hits[best.id], dated, None))
+        for event_type in self.rulebook.types if antecedents and not reading.people else ():
+            antecedent = antecedents.get(event_type.name)
+            if antecedent is not None and not any(f[0] is event_type for f in found):
+                found.extend(self._refer_back(reading, event_type, antecedent))
         return found
+
+    def _refer_back(self, reading: Reading, event_type: EventType, antecedent: Mention) -> list[tuple]:
+        """'The face-to-face meeting began shortly after 11 a.m. on Thursday': a definite trigger that
+        opens a sentence naming no one refers to the event of its type the article named before, with
+        its participants (the date is the sentence's own); 'the meeting of the Assembly' is another."""
+        features, hits = self.reader.features(event_type, reading)
+        definite = {rule_id for rule_id, hit in hits.items()
+                    if reading.word_index(hit.begin) <= 5 and DEFINITE.search(reading.folded, max(0, hit.begin - 40), hit.begin)
+                    and not QUALIFIED.match(reading.folded, hit.end)}
+        if not definite:
+            return []
+        people, countries, groups = len(antecedent.people), len(antecedent.countries), len(antecedent.groups)
+        added = {"leaders": people, "people": people, "countries": countries, "groups": groups,
+                 "actors": people + countries + groups}
+        boosted = {key: value + added.get(key.split("_")[0], 0) if isinstance(value, int)
+                   and not isinstance(value, bool) and key.split("_")[0] in added else value
+                   for key, value in features.items()}
+        boosted["domestic"] = False
+        fired = [r for r in self.engine.fired_rules(event_type.name, boosted) if r in definite]
+        if not fired:
+            return []
+        best = max((self.rules[r] for r in fired), key=lambda r: r.priority)
+        return [(event_type, best, hits[best.id], True, antecedent)]
 
     def possible_types(self, tokens: Tokens) -> list[EventType]:
         """The event types one of whose rules could fire in a sentence with these words (see
@@ -162,16 +194,18 @@ class Classifier:
         discourse = read_discourse(body, tokens, self.reader, [s.begin for s in sentences])
         result: list[Mention] = []
         previous: list[Mention] = []  # the undated mentions of the sentence just read
+        antecedents: dict[str, Mention] = {}  # the latest mention of each type
         position = 0
         for sentence, planned in zip(sentences, plan):
             # timexes are sorted: walk them alongside the sentences
             while position < len(timexes) and timexes[position].end <= sentence.begin:
                 position += 1
-            if not previous and not (planned and planned[1]):
+            refers_back = bool(antecedents) and planned is not None and planned[0] is not None
+            if not previous and not (planned and planned[1]) and not refers_back:
                 continue  # no rule can fire, and no undated mention just before to continue
             if planned is not None and not planned[1]:
                 own = planned[0] or Tokens(fold(sentence.text))
-                if self.reader.continuations.search(own) is None:
+                if self.reader.continuations.search(own) is None and not refers_back:
                     previous = []  # no rule can fire, and nothing says when the undated event happens
                     continue
                 planned = (own, [])
@@ -184,13 +218,16 @@ class Classifier:
                 index += 1
             reading = self.reader.read(sentence.text, inside, planned[0] if planned else None, discourse,
                                        sentence.begin, article.published)
-            found = [mention for event_type, rule, hit, dated in self.classify_sentence(reading, planned and planned[1])
-                     for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated)]
+            found = [mention for event_type, rule, hit, dated, antecedent
+                     in self.classify_sentence(reading, planned and planned[1], antecedents)
+                     for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated,
+                                                   antecedent)]
             if not found and previous:
                 found = self._continuation(article, sentence, reading, previous)
                 if found:  # the event named before is dated now: no longer undated
                     result = [m for m in result if m is not previous[-1]]
             result.extend(found)
+            antecedents.update((m.type, m) for m in found)
             previous = [m for m in found if m.start is None] if found else []
         return result
 
@@ -255,11 +292,17 @@ class Classifier:
         return [(min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest, hit)]
 
     def _mentions(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
-                  dated: bool = True) -> list[Mention]:
+                  dated: bool = True, antecedent: Mention | None = None) -> list[Mention]:
         pairs = self._event_dates(reading, hit, rule) if dated else []
         if not pairs:
-            return [self._mention(article, sentence, reading, event_type, rule, hit, None)]
-        return [self._mention(article, sentence, reading, event_type, rule, trigger, date) for date, trigger in pairs]
+            found = [self._mention(article, sentence, reading, event_type, rule, hit, None)]
+        else:
+            found = [self._mention(article, sentence, reading, event_type, rule, trigger, date)
+                     for date, trigger in pairs]
+        if antecedent is not None:  # the event named before: its participants and label
+            found = [replace(m, people=antecedent.people, countries=antecedent.countries, groups=antecedent.groups,
+                             label=antecedent.label, label_rank=antecedent.label_rank) for m in found]
+        return found
 
     def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                  date: Timex | None) -> Mention:

@@ -322,6 +322,7 @@ class ActorsSchema(Schema):
     people = fields.List(fields.Nested(PersonSchema), load_default=list)
     titles = fields.Dict(keys=fields.String(validate=validate.OneOf(("leader", "official"))), values=WordList(),
                          load_default=dict)
+    not_titles = WordList(load_default=list)
     countries = fields.Dict(keys=fields.String(), values=WordList(), load_default=dict)
     groups = WordList(load_default=list)
     places = WordList(load_default=list)
@@ -404,6 +405,7 @@ class Lexicon:
     anaphors: list[str]
     irregular_verbs: dict[str, list[str]]
     announcing: list[str] = field(default_factory=list)
+    not_titles: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -529,7 +531,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         raise RulebookInvalid(errors)
     lexicon = Lexicon(
         people=[Person(p["name"], tuple(p["aliases"]), p["country"], p["role"]) for p in actors["people"]],
-        titles={k: list(v) for k, v in actors["titles"].items()},
+        titles={k: list(v) for k, v in actors["titles"].items()}, not_titles=list(actors["not_titles"]),
         countries={k: list(v) for k, v in actors["countries"].items()},
         groups=list(actors["groups"]), places=list(actors["places"]), ignore=list(actors["ignore"]),
         reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
