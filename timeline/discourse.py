@@ -7,7 +7,9 @@ before the sentences are classified:
   "Finance Minister Fernando Haddad") become people of the article, with that title's role and the
   country named before it, found again by surname or given name ("Anwar", "Haddad", "Mr. Haddad");
 - every person named, in order, so that a sentence whose subject is "he" or "she" refers to the
-  first person named in the latest sentence before it that names one (the story's subject).
+  first person named in the latest sentence before it that names one (the story's subject);
+- the lead: its present perfect ("EU member states have voted to approve retaliatory tariffs") is
+  the news of the day the article is published.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class Discourse:
     named: list[tuple[int, int, str]] = field(default_factory=list)  # (begin, end, name) in the body
     sentence_starts: list[int] = field(default_factory=list)
     pattern: re.Pattern | None = None
+    lead: int | None = None  # where the lead sentence starts: the first of at least six words
 
     def aliases_in(self, text: str):
         """(begin, end, person) of the article's own people named in a text (a sentence)."""
@@ -59,6 +62,8 @@ class Discourse:
 def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]) -> Discourse:
     """One pass over the body with the reader's lists (`features.SentenceReader`)."""
     discourse = Discourse(sentence_starts=list(sentence_starts))
+    ends = sentence_starts[1:] + [len(body)]
+    discourse.lead = next((b for b, e in zip(sentence_starts, ends) if len(body[b:e].split()) >= 6), None)
     spans = reader.listed_people(tokens)
     known = {name for _, _, name in spans}
     for begin, end, name in spans:  # "President Lee Jae Myung ... Trump and Lee": a listed person's surname

@@ -295,11 +295,17 @@ class SentenceReader:
                 reading.places.append(_norm(hit.text))
         reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(tokens)]
         reporting = [(h.begin, h.end) for h in self.reporting.finditer(tokens)]
+        timexes = _in_framing_year(folded, timexes)
         dates = [t for t in timexes if t.type in DATE_TYPES and t.first is not None
                  and not _is_bound(folded, t) and not _is_dateline(folded, t)
                  and not _is_other_zone(folded, t) and not _is_clock_of(folded, t, timexes)]
         reading.report_dates = [t for t in dates if _is_report_date(folded, t, reporting)]
         reading.event_dates = [t for t in dates if t not in reading.report_dates]
+        if published is not None and discourse is not None and offset == discourse.lead and not reading.event_dates:
+            perfect = PRESENT_PERFECT.search(folded)
+            if perfect:  # the lead's "have voted": today's news
+                reading.event_dates.append(Timex(perfect.group(0), perfect.start(), perfect.end(), "DATE",
+                                                 published.isoformat(), None, published, published, "day"))
         if published is not None:
             for derived in _relative_to_event(folded, timexes, reading.event_dates, published):
                 reading.event_dates.append(derived)
@@ -572,6 +578,32 @@ ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+)?$")
 OTHER_ZONE = re.compile(r"\bor\s+(?:at\s+)?$")
 ZONE = re.compile(r"\b(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)\b")
 CLOCK_OF = re.compile(r"\s*(?:\(?local time\)?|[A-Z]{2,4})?\s*,?\s*(?:on\s+|this\s+|next\s+)?$")
+
+
+PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|ne|ught|id)\b")
+FRAMING_YEAR = re.compile(r"^\W*(?:In|By|During|Back in|in)\s+((?:19|20)\d\d)\s*,")
+DEICTIC = re.compile(r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)day\b|\btomorrow|\btonight|\bnext\b|\blast\b|\bthis\b|\d{4}")
+
+
+def _in_framing_year(folded: str, timexes: list[Timex]) -> list[Timex]:
+    """'In 2019, Ramaphosa was the chief guest at the Republic Day parade': a day written without a
+    year, in a sentence framed by a year, is that year's day (not the one nearest the publication)."""
+    frame = FRAMING_YEAR.match(folded)
+    if frame is None:
+        return timexes
+    year = int(frame.group(1))
+    out = []
+    for t in timexes:
+        if (t.type == "DATE" and t.granularity == "day" and t.first is not None and t.first == t.last
+                and t.first.year != year and t.begin > frame.end() and not DEICTIC.search(t.text)):
+            try:
+                day = t.first.replace(year=year)
+            except ValueError:
+                day = None
+            if day is not None:
+                t = replace(t, value=day.isoformat(), first=day, last=day)
+        out.append(t)
+    return out
 
 
 AMOUNT = re.compile(r"^P(\d+)([DWMY])$")
