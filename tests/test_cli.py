@@ -77,3 +77,18 @@ def test_edge_years_do_not_sink_the_batch(tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert b"DTSTART;VALUE=DATE:00010101\r\n" in done.stdout and b"DTSTART;VALUE=DATE:99991231\r\n" in done.stdout
+
+
+def test_extract_unmatched_lists_the_sentences_no_rule_caught(tmp_path):
+    """`extract --unmatched`: a sentence with a date, an actor and a word close to a trigger that
+    became no event is reported (editors see the gaps of the vocabulary); an event's sentence is not."""
+    path = write_article(tmp_path, "quota.txt", published="2025-06-05", body=(
+        "Canada's tariff-free quota for Mexican steel ends on Monday.\n"
+        "China imposed tariffs of 15% on American coal on Monday."))
+    done = subprocess.run([str(BIN), "extract", str(path), "--unmatched"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    (item,) = json.loads(done.stdout)
+    assert item["sentence"] == "Canada's tariff-free quota for Mexican steel ends on Monday."
+    assert item["words"] == {"tariff": ["tariff-free"]}
+    assert item["dates"] == ["Monday"] and {"Canada", "Mexico"} <= set(item["actors"])

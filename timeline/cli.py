@@ -29,6 +29,8 @@ def cmd_extract(args) -> int:
     from .pipeline import timeline_from_paths
     from .rulebook import RulebookInvalid
 
+    if args.unmatched:
+        return _print_unmatched(args)
     try:
         timeline = timeline_from_paths(args.paths, args.rules)
     except RulebookInvalid as exc:
@@ -38,6 +40,33 @@ def cmd_extract(args) -> int:
     for error in timeline.errors:
         print(str(error), file=sys.stderr)
     return 2 if timeline.errors else 0
+
+
+def _print_unmatched(args) -> int:
+    """`extract --unmatched`: the sentences no rule caught (see timeline/unmatched.py), one a line,
+    or as JSON with --format json."""
+    from .articles import load_paths
+    from .pipeline import classifier_for
+    from .rulebook import RulebookInvalid
+    from .unmatched import unmatched
+
+    try:
+        classifier = classifier_for(args.rules)
+    except RulebookInvalid as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    articles, errors = load_paths(args.paths)
+    found = list(unmatched(articles, classifier))
+    if args.format == "json":
+        print(json.dumps([vars(item) for item in found], ensure_ascii=False, indent=2))
+    else:
+        for item in found:
+            print(item)
+        print(f"{len(found)} sentence(s) with a date, an actor and a word close to a trigger became no event",
+              file=sys.stderr)
+    for error in errors:
+        print(str(error), file=sys.stderr)
+    return 2 if errors else 0
 
 
 def cmd_tag(args) -> int:
@@ -125,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH")
     extract.add_argument("--format", choices=FORMATS, default="json")
     extract.add_argument("--rules", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    extract.add_argument("--unmatched", action="store_true",
+                         help="instead of the timeline, list the sentences with a date, an actor and a word "
+                              "close to a trigger that no rule turned into an event (json with --format json)")
     extract.set_defaults(func=cmd_extract)
 
     tag = sub.add_parser("tag", help="temporal expressions of a text, anchored to a document date, as JSON")

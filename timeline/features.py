@@ -22,6 +22,7 @@ from .temporal.calendar import relative
 from .wordlists import Hit, Tokens, WordMatcher, fold
 
 NO_DATE = 999
+STEM = 5  # at least the letters two words share when one is "close to" the other (levies, levy; summitry, summit)
 PLACE_REACH = 15  # words between a trigger and the place it happens in
 NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "several": 3, "many": 3, "dozens": 12}
@@ -136,6 +137,14 @@ class SentenceReader:
                        "groups": (self.group_matcher,), "actors": (*people, self.country_matcher, self.group_matcher)}
         self.any_trigger = WordMatcher([t for e in types for r in e.rules for t in r.triggers], irregular)
         self.any_patterns = any(r.trigger_patterns for t in types for r in t.rules)  # triggers may be anywhere
+        self.trigger_stems: dict[str, dict[str, str]] = {}  # type -> the stem of each trigger's head word
+        for event_type in types:
+            for rule in event_type.rules:
+                for trigger in rule.triggers:
+                    words = WORD.findall(trigger.strip("=*").lower()) or [""]
+                    head = words[-1] if len(words[-1]) >= 5 else max(words, key=len)  # "tariff talks": talks
+                    if len(head) >= 4:
+                        self.trigger_stems.setdefault(event_type.name, {})[head[:max(STEM, len(head) - 4)]] = head
         self.status_matchers = {
             t.name: [(status, WordMatcher(words, irregular)) for status, words in t.status] for t in types
         }
@@ -164,6 +173,17 @@ class SentenceReader:
     def any_trigger_in(self, tokens: Tokens) -> bool:
         """Does the text hold a trigger of some event type? (See `trigger_hits`.)"""
         return self.any_patterns or self.any_trigger.search(tokens) is not None
+
+    def near_triggers(self, folded: str) -> dict[str, list[str]]:
+        """Per event type, the words of a text that begin like the head word of one of its triggers
+        ("levies" and "levy", "summitry" and "summit"): what `timeline extract --unmatched` reports."""
+        found: dict[str, list[str]] = {}
+        for word in WORD.findall(folded.lower()):
+            for kind, stems in self.trigger_stems.items():
+                if len(word) >= 4 and word not in found.get(kind, []) and any(
+                        word.startswith(stem) for stem in stems if stem[:STEM] == word[:STEM]):
+                    found.setdefault(kind, []).append(word)
+        return found
 
     def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
@@ -295,7 +315,7 @@ class SentenceReader:
                 reading.places.append(_norm(hit.text))
         reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(tokens)]
         reporting = [(h.begin, h.end) for h in self.reporting.finditer(tokens)]
-        timexes = _in_framing_year(folded, timexes)
+        timexes = _local_by_other_zone(folded, _in_framing_year(folded, timexes))
         dates = [t for t in timexes if t.type in DATE_TYPES and t.first is not None
                  and not _is_bound(folded, t) and not _is_dateline(folded, t)
                  and not _is_other_zone(folded, t) and not _is_clock_of(folded, t, timexes)]
@@ -653,6 +673,33 @@ def _title_start(begin: int, title_hits, folded: str) -> int:
         if hit.end <= begin and not folded[hit.end:begin].strip():
             return hit.begin
     return begin
+
+
+WEEKDAYS = {name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
+                                                "saturday", "sunday"))}
+WEEKDAY = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+
+
+def _local_by_other_zone(folded: str, timexes: list[Timex]) -> list[Timex]:
+    """'11 a.m. local time on Thursday, or 10 p.m. ET Wednesday': the local weekday is the one next
+    to the other zone's day, whatever the tense says ("began ... on Thursday" is not last week's)."""
+    out = list(timexes)
+    for i, other in enumerate(timexes):
+        if other.first is None or not _is_other_zone(folded, other):
+            continue
+        for j in range(i - 1, max(i - 3, -1), -1):
+            local = timexes[j]
+            name = WEEKDAY.search(local.text)
+            if local.first is None or local.first != local.last or name is None:
+                continue
+            wanted = WEEKDAYS[name.group(1).lower()]
+            for delta in (0, 1, -1):
+                day = other.first + dt.timedelta(days=delta)
+                if day.weekday() == wanted:
+                    out[j] = replace(local, value=day.isoformat() + local.value[10:], first=day, last=day)
+                    break
+            break
+    return out
 
 
 def _is_other_zone(folded: str, timex: Timex) -> bool:

@@ -1,0 +1,127 @@
+"""Reading the whole article (issues 12 and 13): who is who and when is when across sentences, and
+every event a sentence holds. Short wire-style articles written for the suite, not taken from any
+dev article; each test asserts the dates, types and people an editor would check."""
+import datetime as dt
+
+from timeline.articles import Article
+from timeline.events import merge
+
+D = dt.date
+
+
+def events_of(classifier, body, published):
+    article = Article(id="a", title="t", published=published, body=body)
+    events, _ = merge(classifier.mentions(article))
+    return events
+
+
+def spans(events, kind=None):
+    return {(e.type, e.start, e.end) for e in events if kind is None or e.type == kind}
+
+
+def test_a_person_introduced_with_a_title_is_found_again_by_surname(classifier):
+    # Thursday 2024-11-14; "Haddad" alone names the finance minister introduced before
+    body = ("Brazilian Finance Minister Fernando Haddad arrived in Washington on Wednesday for a week of meetings.\n"
+            "Treasury Secretary Janet Yellen and Haddad held talks at the Treasury on Thursday.")
+    events = events_of(classifier, body, D(2024, 11, 14))
+    (talks,) = [e for e in events if e.start == D(2024, 11, 14)]
+    assert talks.type == "summit"
+    assert "Fernando Haddad" in talks.participants
+
+
+def test_a_listed_leaders_surname_alone_is_that_leader_within_the_article(classifier):
+    # "Lee" is not in the word lists (too many people share it); here it is President Lee Jae Myung
+    body = ("President Lee Jae Myung will fly to Tokyo on Saturday.\n"
+            "Ishiba and Lee held their first summit in Seoul on March 3.")
+    events = events_of(classifier, body, D(2025, 8, 20))
+    (seoul,) = [e for e in events if e.start == D(2025, 3, 3)]
+    assert {"Shigeru Ishiba", "Lee Jae-myung"} <= set(seoul.participants)
+
+
+def test_he_is_the_story_s_subject_so_a_foreign_leader_meeting_is_no_domestic_affair(classifier):
+    # published Friday 2025-03-07: "there, he" is the Brazilian president; Saturday is 2025-03-08
+    body = ("President Luiz Inacio Lula da Silva will leave Brasilia on Friday night.\n"
+            "There, he will hold a bilateral meeting with Prime Minister Pham Minh Chinh of Vietnam on Saturday.")
+    events = events_of(classifier, body, D(2025, 3, 7))
+    (meeting,) = [e for e in events if e.type == "summit" and e.start == D(2025, 3, 8)]
+    assert "Luiz Inacio Lula da Silva" in meeting.participants
+
+
+def test_a_definite_event_with_no_one_named_refers_back_and_takes_its_own_local_date(classifier):
+    # Wednesday 2025-06-11 in New York; the meeting is in Tokyo on Thursday local time
+    body = ("Prime Minister Anthony Albanese and President Prabowo Subianto are meeting in Tokyo this week.\n"
+            "The long-awaited meeting began at 10 a.m. local time on Thursday, or 9 p.m. ET Wednesday.")
+    events = events_of(classifier, body, D(2025, 6, 11))
+    summits = [e for e in events if e.type == "summit"]
+    assert (summits[0].start, summits[0].end) == (D(2025, 6, 12), D(2025, 6, 12))
+    assert {"Anthony Albanese", "Prabowo Subianto"} <= set(summits[0].participants)
+    assert not any(e.start == D(2025, 6, 11) for e in summits)  # the ET time is not the meeting's date
+
+
+def test_a_date_counted_from_another_event(classifier):
+    # "eight months after the summit in Singapore": June 2018, to the month
+    body = "Their meeting in Hanoi comes eight months after the historic summit in Singapore between Trump and Kim."
+    events = events_of(classifier, body, D(2019, 2, 26))
+    assert ("summit", D(2018, 6, 1), D(2018, 6, 30)) in spans(events)
+
+
+def test_a_day_in_a_sentence_framed_by_a_year_is_that_year_s(classifier):
+    body = "In 2016, Egyptian President Abdel Fattah el-Sisi was the chief guest at India's Republic Day celebrations."
+    events = events_of(classifier, body, D(2025, 1, 17))
+    assert spans(events, "parade") == {("parade", D(2016, 1, 26), D(2016, 1, 26))}
+
+
+def test_each_stage_of_a_tariff_schedule_is_its_own_move(classifier):
+    body = ("Ottawa said the surtaxes on American steel will take effect in stages, with some on March 4 "
+            "and others on April 2 and June 1.")
+    events = events_of(classifier, body, D(2025, 2, 20))
+    assert spans(events, "tariff") == {("tariff", D(2025, 3, 4), D(2025, 3, 4)),
+                                       ("tariff", D(2025, 4, 2), D(2025, 4, 2)),
+                                       ("tariff", D(2025, 6, 1), D(2025, 6, 1))}
+
+
+def test_an_announcement_and_its_effect_are_two_moves(classifier):
+    # Monday 2025-02-10: announced that day, taking effect next month
+    body = "The commerce ministry said on Monday it will impose a 20% duty on imported steel from next month."
+    events = events_of(classifier, body, D(2025, 2, 10))
+    tariffs = {(e.start, e.end): e.status for e in events if e.type == "tariff"}
+    assert tariffs == {(D(2025, 2, 10), D(2025, 2, 10)): "announced",
+                       (D(2025, 3, 1), D(2025, 3, 31)): "imposed"}
+
+
+def test_a_move_and_the_other_side_s_answer_the_same_day_stay_apart(classifier):
+    # Tuesday 2025-03-04: the US raises tariffs on Canada, Canada answers the same day
+    body = ("The United States raised tariffs on Canadian lumber to 25% on Tuesday.\n"
+            "Hours later, Canada announced on Tuesday it would impose retaliatory tariffs on U.S. bourbon.")
+    events = events_of(classifier, body, D(2025, 3, 4))
+    same_day = [e for e in events if e.type == "tariff" and e.start == D(2025, 3, 4)]
+    assert len(same_day) == 2
+
+
+def test_a_tariff_that_a_sentence_only_quotes_as_background_is_no_move(classifier):
+    body = "Steel from Vietnam has faced a 25% tariff since 2019, analysts noted on Friday."
+    assert spans(events_of(classifier, body, D(2025, 5, 9)), "tariff") == set()
+
+
+def test_a_mountain_s_summit_and_a_parade_of_celebrities_are_not_events(classifier):
+    body = ("Nepal's prime minister congratulated a climber who reached the summit of Mount Everest on Tuesday.\n"
+            "A parade of celebrities walked the red carpet in Cannes on Tuesday.")
+    assert events_of(classifier, body, D(2025, 5, 21)) == []
+
+
+def test_the_page_stamp_is_not_an_event_date_but_the_lead_s_present_perfect_is_today(classifier):
+    # the date stamp a scraped page opens with is not when the summit happens
+    body = " date 2025-03-12 Mexico's economy minister has arrived in Washington for tariff talks next week."
+    events = events_of(classifier, body, D(2025, 3, 12))
+    assert not any(e.start == D(2025, 3, 12) and e.type == "summit" and e.end == D(2025, 3, 12)
+                   and e.sources[0].date_text == "2025-03-12" for e in events)
+    body = "European Union governments have approved countermeasures against U.S. tariffs on steel."
+    events = events_of(classifier, body, D(2025, 4, 9))
+    assert spans(events, "tariff") == {("tariff", D(2025, 4, 9), D(2025, 4, 9))}
+
+
+def test_a_named_day_gives_the_date_of_its_celebrations(classifier):
+    # published in June: "starting on Canada Day" is this July 1
+    body = "Canada will impose retaliatory tariffs on U.S. steel starting on Canada Day, the minister said."
+    events = events_of(classifier, body, D(2018, 6, 6))
+    assert ("tariff", D(2018, 7, 1), D(2018, 7, 1)) in spans(events)
