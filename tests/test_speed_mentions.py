@@ -20,7 +20,7 @@ def every_sentence(classifier, article):
         return []
     timexes = tag(body, article.published)
     sentences = split_sentences(body)
-    discourse = read_discourse(body, Tokens(fold(body)), classifier.reader, [s.begin for s in sentences])
+    discourse = read_discourse(body, Tokens(fold(body)), classifier.reader, [s.begin for s in sentences], timexes)
     result, previous, antecedents = [], [], {}
     for sentence in sentences:
         inside = [_shift(t, -sentence.begin) for t in timexes

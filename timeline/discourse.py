@@ -8,18 +8,21 @@ before the sentences are classified:
   country named before it, found again by surname or given name ("Anwar", "Haddad", "Mr. Haddad");
 - every person named, in order, so that a sentence whose subject is "he" or "she" refers to the
   first person named in the latest sentence before it that names one (the story's subject);
+- the days it names, so that "hours later" is on the day the story is at;
 - the lead: its present perfect ("EU member states have voted to approve retaliatory tariffs") is
   the news of the day the article is published.
 """
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from .wordlists import Tokens
 
-PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+DAY_MAX = dt.date.max
+FORWARD = re.compile(r"\b(?:effective|from|starting|until|till|by|through|as of|since)\s+(?:on\s+)?$", re.IGNORECASE)
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'’-]+)")
 
 
@@ -39,6 +42,13 @@ class Discourse:
     sentence_starts: list[int] = field(default_factory=list)
     pattern: re.Pattern | None = None
     lead: int | None = None  # where the lead sentence starts: the first of at least six words
+    days: list[tuple[int, object]] = field(default_factory=list)  # (end, day) of each day the body names
+
+    def story_date(self, offset: int):
+        """The day the story is at: the latest day named before `offset`, not counting the bounds of
+        a span ("effective Tuesday", "until May 3"); None: none yet."""
+        index = bisect.bisect_right(self.days, (offset, DAY_MAX)) - 1
+        return self.days[index][1] if index >= 0 else None
 
     def aliases_in(self, text: str):
         """(begin, end, person) of the article's own people named in a text (a sentence)."""
@@ -59,9 +69,13 @@ class Discourse:
         return self.named[first][2]
 
 
-def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]) -> Discourse:
-    """One pass over the body with the reader's lists (`features.SentenceReader`)."""
+def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int], timexes=()) -> Discourse:
+    """One pass over the body with the reader's lists (`features.SentenceReader`) and its time
+    expressions (`temporal.tag`)."""
     discourse = Discourse(sentence_starts=list(sentence_starts))
+    discourse.days = [(t.end, t.first) for t in timexes
+                      if t.type in ("DATE", "TIME") and t.first is not None and t.first == t.last
+                      and not FORWARD.search(body, max(0, t.begin - 16), t.begin)]
     ends = sentence_starts[1:] + [len(body)]
     discourse.lead = next((b for b, e in zip(sentence_starts, ends) if len(body[b:e].split()) >= 6), None)
     spans = reader.listed_people(tokens)

@@ -123,6 +123,7 @@ class SentenceReader:
         self.continuations = WordMatcher(lexicon.continuations, lexicon.irregular_verbs)
         self.anaphors = WordMatcher(lexicon.anaphors, lexicon.irregular_verbs)
         self.announcing = WordMatcher(lexicon.announcing, lexicon.irregular_verbs)
+        self.same_day = WordMatcher(lexicon.same_day)
         irregular = lexicon.irregular_verbs
         self.rule_matchers: dict[str, tuple] = {}
         for event_type in types:
@@ -326,6 +327,11 @@ class SentenceReader:
             if perfect:  # the lead's "have voted": today's news
                 reading.event_dates.append(Timex(perfect.group(0), perfect.start(), perfect.end(), "DATE",
                                                  published.isoformat(), None, published, published, "day"))
+        if published is not None and discourse is not None:
+            for hit in self.same_day.finditer(tokens):  # "Canada responded hours later": the story's day
+                day = discourse.story_date(offset + hit.begin) or published
+                reading.event_dates.append(Timex(hit.text, hit.begin, hit.end, "DATE", day.isoformat(), None,
+                                                 day, day, "day"))
         if published is not None:
             for derived in _relative_to_event(folded, timexes, reading.event_dates, published):
                 reading.event_dates.append(derived)
@@ -547,7 +553,7 @@ class SentenceReader:
         return None
 
 
-PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:There|Then|Later|Afterwards|Meanwhile|Next|From there|After that),?\s+)?(he|she|He|She)\b")
+PRONOUN_SUBJECT = re.compile(r"^\W*(?:[^,.;:()\"“”]{1,40},\s+)?(he|she|He|She)\b")  # "The following day, he will"
 TITLED_NAME = re.compile(r"\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|de|da|van|von|der|bin|al)){0,3})(?<!\.)")
 NOT_NAMES = {"The", "He", "She", "His", "Her", "It", "They", "This", "That", "And", "But", "In", "On", "Of", "For",
              "To", "At", "As", "With", "Who", "Whose", "Said", "Says", "Will", "Has", "Had", "Was", "Is", "Office"}

@@ -191,7 +191,7 @@ class Classifier:
             return []  # no rule can fire in any sentence, so no mention to continue either: no dates needed
         if timexes is None:
             timexes = tag(body, article.published)
-        discourse = read_discourse(body, tokens, self.reader, [s.begin for s in sentences])
+        discourse = read_discourse(body, tokens, self.reader, [s.begin for s in sentences], timexes)
         result: list[Mention] = []
         previous: list[Mention] = []  # the undated mentions of the sentence just read
         antecedents: dict[str, Mention] = {}  # the latest mention of each type
@@ -271,6 +271,15 @@ class Classifier:
                     d = reader.rule_distance(reading, trigger, timex, anchors)
                     if d <= reach and (timex not in pairs or d < pairs[timex][0]):
                         pairs[timex] = (d, trigger)
+            if len(pairs) > 1:
+                # a further date belongs to the event word nearest it ("slash tariffs ... after talks in
+                # Geneva over the weekend": the weekend is the talks')
+                own = [(h.begin, h.end) for h in [*triggers, *anchors]]
+                others = [h for h in reader.any_trigger.finditer(reading.tokens)
+                          if not any(b < h.end and h.begin < e for b, e in own)]
+                best = min(pairs, key=lambda t: pairs[t][0])
+                pairs = {t: pair for t, pair in pairs.items() if t == best or not any(
+                    reader.distance(reading, h, t) < pair[0] for h in others)}
             if len(pairs) > 1:
                 chosen = sorted(pairs, key=lambda t: (_precision(t), pairs[t][0]))
                 kept: list[Timex] = []

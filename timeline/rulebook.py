@@ -339,6 +339,7 @@ class LanguageSchema(Schema):
     continuations = WordList(load_default=list)
     anaphors = WordList(load_default=list)
     announcing = WordList(load_default=list)
+    same_day = WordList(load_default=list)
     irregular_verbs = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=dict)
 
 
@@ -406,6 +407,7 @@ class Lexicon:
     irregular_verbs: dict[str, list[str]]
     announcing: list[str] = field(default_factory=list)
     not_titles: list[str] = field(default_factory=list)
+    same_day: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -537,6 +539,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
         hedges=list(language["hedges"]), continuations=list(language["continuations"]),
         anaphors=list(language["anaphors"]), announcing=list(language["announcing"]),
+        same_day=list(language["same_day"]),
         irregular_verbs={k.lower(): list(v) for k, v in language["irregular_verbs"].items()},
     )
     return Rulebook(str(folder), digest.hexdigest()[:12], tuple(types), lexicon)

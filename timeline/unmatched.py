@@ -42,7 +42,7 @@ def unmatched(articles: Iterable[Article], classifier: Classifier) -> Iterator[U
         if not candidates:
             continue
         timexes = tag(body, article.published)
-        discourse = read_discourse(body, Tokens(fold(body)), reader, [s.begin for s in sentences])
+        discourse = read_discourse(body, Tokens(fold(body)), reader, [s.begin for s in sentences], timexes)
         for sentence in candidates:
             inside = [_shift(t, -sentence.begin) for t in timexes
                       if t.begin >= sentence.begin and t.end <= sentence.end]
