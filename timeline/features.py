@@ -327,7 +327,8 @@ class SentenceReader:
             if perfect:  # the lead's "have voted": today's news
                 reading.event_dates.append(Timex(perfect.group(0), perfect.start(), perfect.end(), "DATE",
                                                  published.isoformat(), None, published, published, "day"))
-        if published is not None and discourse is not None:
+        days_named = any(t.granularity == "day" for t in reading.event_dates + reading.report_dates)
+        if published is not None and discourse is not None and not days_named:
             for hit in self.same_day.finditer(tokens):  # "Canada responded hours later": the story's day
                 day = discourse.story_date(offset + hit.begin) or published
                 reading.event_dates.append(Timex(hit.text, hit.begin, hit.end, "DATE", day.isoformat(), None,

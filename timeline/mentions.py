@@ -275,8 +275,9 @@ class Classifier:
                 # a further date belongs to the event word nearest it ("slash tariffs ... after talks in
                 # Geneva over the weekend": the weekend is the talks')
                 own = [(h.begin, h.end) for h in [*triggers, *anchors]]
+                inside_dates = [(t.begin, t.end) for t in reading.timexes]  # "March 4" holds no "march"
                 others = [h for h in reader.any_trigger.finditer(reading.tokens)
-                          if not any(b < h.end and h.begin < e for b, e in own)]
+                          if not any(b < h.end and h.begin < e for b, e in own + inside_dates)]
                 best = min(pairs, key=lambda t: pairs[t][0])
                 pairs = {t: pair for t, pair in pairs.items() if t == best or not any(
                     reader.distance(reading, h, t) < pair[0] for h in others)}
