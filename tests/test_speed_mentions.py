@@ -26,10 +26,8 @@ def every_sentence(classifier, article):
         inside = [_shift(t, -sentence.begin) for t in timexes
                   if t.begin >= sentence.begin and t.end <= sentence.end]
         reading = classifier.reader.read(sentence.text, inside, None, discourse, sentence.begin, article.published)
-        found = [mention for event_type, rule, hit, dated, antecedent
-                 in classifier.classify_sentence(reading, classifier.rulebook.types, antecedents)
-                 for mention in classifier._mentions(article, sentence, reading, event_type, rule, hit, dated,
-                                                     antecedent)]
+        found = classifier.read_sentence(article, sentence, reading,
+                                         classifier.classify_sentence(reading, classifier.rulebook.types, antecedents))
         if not found and previous:
             found = classifier._continuation(article, sentence, reading, previous)
             if found:

@@ -607,7 +607,8 @@ ZONE = re.compile(r"\b(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)\
 CLOCK_OF = re.compile(r"\s*(?:\(?local time\)?|[A-Z]{2,4})?\s*,?\s*(?:on\s+|this\s+|next\s+)?$")
 
 
-PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|ne|ught|id)\b")
+PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?!(?:to|a|an|the|no|not|long|many|some|"
+                             r"more|much|little|few|its|their|his|her|our|been)\b)[a-z]+\b")  # "has met", "have voted"
 FRAMING_YEAR = re.compile(r"^\W*(?:In|By|During|Back in|in)\s+((?:19|20)\d\d)\s*,")
 DEICTIC = re.compile(r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun|to|yester)day\b|\btomorrow|\btonight|\bnext\b|\blast\b|\bthis\b|\d{4}")
 

@@ -20,6 +20,7 @@ from .temporal import Timex, tag
 from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
+POSSESSIVE = re.compile(r"['’]s?\s")
 QUALIFIED = re.compile(r"\s+(?:of|between|with|among|on|for)\b")
 DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s+(?:[\w'’-]+\s+){0,2}$")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -89,8 +90,8 @@ class Classifier:
     def classify_sentence(self, reading: Reading, types: list[EventType] | None = None,
                           antecedents: dict[str, Mention] | None = None
                           ) -> list[tuple[EventType, Rule, object, bool, Mention | None]]:
-        """Every event type the sentence is a mention of: (type, winning rule, trigger hit, dated, the
-        mention it refers back to or None).
+        """Every event type the sentence is a mention of: (type, rule, trigger hit, dated, the mention
+        it refers back to or None) for each rule that fired, highest priority first (see `read_sentence`).
 
         A sentence that would match but for its date is asked again as if dated, so that an event
         without a resolvable date is kept apart as undated instead of being lost silently.
@@ -106,9 +107,9 @@ class Classifier:
                 as_if_dated = {k: (0 if k.startswith("dist_") else v) for k, v in features.items()}
                 fired = self.engine.fired_rules(event_type.name, as_if_dated)
                 dated = False
-            if fired:
-                best = max((self.rules[r] for r in fired), key=lambda r: r.priority)
-                found.append((event_type, best, hits[best.id], dated, None))
+            # every rule that fired, the editors' priority first: a lower one adds events on other dates
+            for rule in sorted((self.rules[r] for r in fired), key=lambda r: -r.priority):
+                found.append((event_type, rule, hits[rule.id], dated, None))
         for event_type in self.rulebook.types if antecedents and not reading.people else ():
             antecedent = antecedents.get(event_type.name)
             if antecedent is not None and not any(f[0] is event_type for f in found):
@@ -218,10 +219,8 @@ class Classifier:
                 index += 1
             reading = self.reader.read(sentence.text, inside, planned[0] if planned else None, discourse,
                                        sentence.begin, article.published)
-            found = [mention for event_type, rule, hit, dated, antecedent
-                     in self.classify_sentence(reading, planned and planned[1], antecedents)
-                     for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated,
-                                                   antecedent)]
+            found = self.read_sentence(article, sentence, reading,
+                                       self.classify_sentence(reading, planned and planned[1], antecedents))
             if not found and previous:
                 found = self._continuation(article, sentence, reading, previous)
                 if found:  # the event named before is dated now: no longer undated
@@ -262,6 +261,10 @@ class Classifier:
         ("some on April 15 and others on May 15"), each with the trigger nearest it."""
         reach = rule.date_within if rule.needs_date else 10**6
         reader = self.reader
+        for timex in reader.dates_for(rule, reading, hit):  # "this week's Xi-Putin meeting": its own date
+            if timex.end <= hit.begin and POSSESSIVE.match(reading.folded, timex.end) \
+                    and reader.distance(reading, hit, timex) <= 3:
+                return [(timex, hit)]
         if rule.split == "dates":
             triggers = reader.triggers(rule, reading) or [hit]
             anchors = reader.anchors(rule, reading, triggers)
@@ -300,6 +303,20 @@ class Classifier:
         inside = [(d, t) for d, t in within if _precision(t) < _precision(nearest)
                   and nearest.first <= t.first and t.last <= nearest.last]
         return [(min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest, hit)]
+
+    def read_sentence(self, article, sentence: Sentence, reading: Reading, classified) -> list[Mention]:
+        """The mentions of a sentence's classification (`classify_sentence`): per type, those of the
+        highest-priority rule, then those of other rules that fired on dates the ones before do not
+        cover ("Trump, who lands in Vietnam late on Tuesday, will have meetings ... on Wednesday")."""
+        result: list[Mention] = []
+        for event_type, rule, hit, dated, antecedent in classified:
+            own = [m for m in result if m.type == event_type.name]
+            for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated, antecedent):
+                if not own or (mention.start is not None and not any(
+                        m.start is not None and m.start <= mention.end and mention.start <= m.end for m in own)
+                        and all(m.start is not None for m in own)):
+                    result.append(mention)
+        return result
 
     def _mentions(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                   dated: bool = True, antecedent: Mention | None = None) -> list[Mention]:
