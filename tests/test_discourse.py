@@ -125,3 +125,24 @@ def test_a_named_day_gives_the_date_of_its_celebrations(classifier):
     body = "Canada will impose retaliatory tariffs on U.S. steel starting on Canada Day, the minister said."
     events = events_of(classifier, body, D(2018, 6, 6))
     assert ("tariff", D(2018, 7, 1), D(2018, 7, 1)) in spans(events)
+
+
+def test_a_weekday_named_again_is_the_same_day_unless_its_date_is_given(classifier):
+    # Wednesday 2025-10-29: the meeting is this Thursday; a caption in the present tense ("greets")
+    # would otherwise take last Thursday; "Thursday (Oct. 23)" says which Thursday itself
+    body = ("President Trump will meet Chinese President Xi Jinping in Busan on Thursday.\n"
+            "Trump greets Xi Jinping ahead of a bilateral meeting in Busan, South Korea, on Thursday.\n"
+            "Trump had announced the 100% tariffs on Thursday (Oct. 23), a week earlier.")
+    events = events_of(classifier, body, D(2025, 10, 29))
+    assert {e.start for e in events if e.type == "summit"} == {D(2025, 10, 30)}
+    assert ("tariff", D(2025, 10, 23), D(2025, 10, 23)) in spans(events)
+
+
+def test_a_later_reference_to_the_story_s_day(classifier):
+    # Saturday 2025-02-01: the order is signed that day; Canada answers "hours later", the same day
+    body = ("President Trump signed an order on Saturday imposing 25% tariffs on Canada, effective Tuesday.\n"
+            "Canada responded hours later with 25% counter-tariffs on American goods.")
+    events = events_of(classifier, body, D(2025, 2, 1))
+    answers = [e for e in events if e.type == "tariff" and "Canada" in {c for s in e.sources for c in s.countries}
+               and e.sources[0].rule == "tariff.retaliation"]
+    assert [(e.start, e.end) for e in answers] == [(D(2025, 2, 1), D(2025, 2, 1))]

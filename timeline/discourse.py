@@ -8,7 +8,8 @@ before the sentences are classified:
   country named before it, found again by surname or given name ("Anwar", "Haddad", "Mr. Haddad");
 - every person named, in order, so that a sentence whose subject is "he" or "she" refers to the
   first person named in the latest sentence before it that names one (the story's subject);
-- the days it names, so that "hours later" is on the day the story is at;
+- the days it names, so that "hours later" is on the day the story is at, and a weekday named
+  again is the same day;
 - the lead: its present perfect ("EU member states have voted to approve retaliatory tariffs") is
   the news of the day the article is published.
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from .wordlists import Tokens
 
 DAY_MAX = dt.date.max
+WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 FORWARD = re.compile(r"\b(?:effective|from|starting|until|till|by|through|as of|since)\s+(?:on\s+)?$", re.IGNORECASE)
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'’-]+)")
 
@@ -43,6 +45,16 @@ class Discourse:
     pattern: re.Pattern | None = None
     lead: int | None = None  # where the lead sentence starts: the first of at least six words
     days: list[tuple[int, object]] = field(default_factory=list)  # (end, day) of each day the body names
+    weekdays: dict[str, object] = field(default_factory=dict)  # "thursday" -> the day its first bare mention is
+
+    def same_weekday(self, timex):
+        """A bare weekday ("on Thursday") is the day the article's first bare mention of it is, when
+        the two are a week apart: one story, one Thursday (a caption's "greets ... ahead of a
+        meeting on Thursday" is not last week's)."""
+        day = self.weekdays.get(timex.text.lower())
+        if day is not None and timex.first is not None and abs((timex.first - day).days) == 7:
+            return day
+        return None
 
     def story_date(self, offset: int):
         """The day the story is at: the latest day named before `offset`, not counting the bounds of
@@ -76,6 +88,9 @@ def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]
     discourse.days = [(t.end, t.first) for t in timexes
                       if t.type in ("DATE", "TIME") and t.first is not None and t.first == t.last
                       and not FORWARD.search(body, max(0, t.begin - 16), t.begin)]
+    for t in timexes:
+        if t.text.lower() in WEEKDAY_NAMES and t.first is not None:
+            discourse.weekdays.setdefault(t.text.lower(), t.first)
     ends = sentence_starts[1:] + [len(body)]
     discourse.lead = next((b for b, e in zip(sentence_starts, ends) if len(body[b:e].split()) >= 6), None)
     spans = reader.listed_people(tokens)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .rulebook import INVOLVING_KINDS as INVOLVING
 from .rulebook import EventType, Lexicon, Rule
@@ -317,6 +317,9 @@ class SentenceReader:
                 reading.places.append(_norm(hit.text))
         reading.negations = [reading.word_index(h.begin) for h in self.negation.finditer(tokens)]
         reporting = [(h.begin, h.end) for h in self.reporting.finditer(tokens)]
+        if discourse is not None and discourse.weekdays:  # "Thursday (Feb. 27)" says which Thursday itself
+            timexes = [t if re.match(r"\s*[(,]?\s*\w+\.? \d", folded[t.end:t.end + 12]) else _same_weekday(t, discourse)
+                       for t in timexes]
         timexes = local_by_other_zone(folded, in_framing_year(folded, timexes))
         dates = [t for t in timexes if t.type in DATE_TYPES and t.first is not None
                  and not is_bound(folded, t) and not is_dateline(folded, t)
@@ -590,6 +593,13 @@ def _inside(hit: Hit, spans) -> bool:
 
 CONJOINED = re.compile(r"\s(?:and|then|before|after)\s+(?!\w+\s+(?:and|&)\b)")
 ASIDE = re.compile(r",\s+(?:which|who|whose|whom)\b[^,;:()]*,")
+def _same_weekday(timex: Timex, discourse) -> Timex:
+    day = discourse.same_weekday(timex)
+    if day is None:
+        return timex
+    return replace(timex, value=day.isoformat() + timex.value[10:], first=day, last=day)
+
+
 def _aside_words(reading: Reading, begin: int, end: int) -> int:
     """Words of relative clauses between two points ("countermeasures, which apply to steel, take
     effect July 1"): they do not separate a trigger from its date."""
