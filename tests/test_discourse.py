@@ -146,3 +146,13 @@ def test_a_later_reference_to_the_story_s_day(classifier):
     answers = [e for e in events if e.type == "tariff" and "Canada" in {c for s in e.sources for c in s.countries}
                and e.sources[0].rule == "tariff.retaliation"]
     assert [(e.start, e.end) for e in answers] == [(D(2025, 2, 1), D(2025, 2, 1))]
+
+
+def test_an_itinerary_dates_each_stop(classifier):
+    # Friday 2025-10-24: Seoul on Monday, talks with Lee the following day (Tuesday 2025-10-28)
+    body = ("Prime Minister Mark Carney will arrive in Seoul on Monday.\n"
+            "The following day, he will hold talks with President Lee Jae Myung.")
+    events = events_of(classifier, body, D(2025, 10, 24))
+    (talks,) = [e for e in events if e.start == D(2025, 10, 28)]
+    assert {"Mark Carney", "Lee Jae-myung"} <= set(talks.participants)
+    assert ("summit", D(2025, 10, 27), D(2025, 10, 27)) in spans(events)
