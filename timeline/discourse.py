@@ -25,6 +25,7 @@ from .wordlists import Tokens
 DAY_MAX = dt.date.max
 WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 FORWARD = re.compile(r"\b(?:effective|from|starting|until|till|by|through|as of|since)\s+(?:on\s+)?$", re.IGNORECASE)
+NAME_WORD = re.compile(r"[A-Z][\w-]*(?:['’][A-Z][\w-]*)*")  # "Haddad's": the name without its possessive
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'’-]+)")
 
 
@@ -42,7 +43,7 @@ class Discourse:
     people: dict[str, ArticlePerson] = field(default_factory=dict)  # alias -> person, article-wide
     named: list[tuple[int, int, str]] = field(default_factory=list)  # (begin, end, name) in the body
     sentence_starts: list[int] = field(default_factory=list)
-    pattern: re.Pattern | None = None
+    _by_first: dict | None = None
     lead: int | None = None  # where the lead sentence starts: the first of at least six words
     days: list[tuple[int, object]] = field(default_factory=list)  # (end, day) of each day the body names
     weekdays: dict[str, object] = field(default_factory=dict)  # "thursday" -> the day its first bare mention is
@@ -63,11 +64,31 @@ class Discourse:
         return self.days[index][1] if index >= 0 else None
 
     def aliases_in(self, text: str):
-        """(begin, end, person) of the article's own people named in a text (a sentence)."""
-        if self.pattern is None:
+        """(begin, end, person) of the article's own people named in a text (a sentence): the longest
+        alias starting at each capitalised word ("Karoline Leavitt" before "Karoline")."""
+        if not self.people:
             return
-        for match in self.pattern.finditer(text):
-            yield match.start(1), match.end(1), self.people[match.group(1)]
+        firsts = self._firsts()
+        after = 0
+        for word in NAME_WORD.finditer(text):
+            if word.start() < after or word.group(0) not in firsts:
+                continue
+            if word.start() and (text[word.start() - 1].isalnum() or text[word.start() - 1] in "'’-"):
+                continue
+            for alias in firsts[word.group(0)]:  # longest first
+                end = word.start() + len(alias)
+                if text.startswith(alias, word.start()) and (end == len(text) or not (text[end].isalnum() or text[end] == "-")):
+                    yield word.start(), end, self.people[alias]
+                    after = end
+                    break
+
+    def _firsts(self) -> dict[str, list[str]]:
+        """The aliases by their first word, longest first (made once per article)."""
+        if self._by_first is None:
+            self._by_first = {}
+            for alias in sorted(self.people, key=len, reverse=True):
+                self._by_first.setdefault(alias.split()[0], []).append(alias)
+        return self._by_first
 
     def subject_before(self, offset: int) -> str | None:
         """The first person named in the latest sentence before `offset` that names one."""
@@ -110,8 +131,6 @@ def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]
         for alias in _aliases(name, reader):
             discourse.people.setdefault(alias, person)
     if discourse.people:
-        names = sorted(discourse.people, key=len, reverse=True)
-        discourse.pattern = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
         taken = [(b, e) for b, e, _ in spans]
         for begin, end, person in discourse.aliases_in(tokens.text):
             if not any(b <= begin < e for b, e in taken):

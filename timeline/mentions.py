@@ -20,6 +20,7 @@ from .temporal import Timex, tag
 from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
+OPENS_DEFINITE = re.compile(r"\W*(?:\S+\s+){0,5}?(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s")  # within its first words
 POSSESSIVE = re.compile(r"['’]s?\s")
 QUALIFIED = re.compile(r"\s+(?:of|between|with|among|on|for)\b")
 DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s+(?:[\w'’-]+\s+){0,2}$")
@@ -201,7 +202,8 @@ class Classifier:
             # timexes are sorted: walk them alongside the sentences
             while position < len(timexes) and timexes[position].end <= sentence.begin:
                 position += 1
-            refers_back = bool(antecedents) and planned is not None and planned[0] is not None
+            refers_back = (bool(antecedents) and planned is not None and planned[0] is not None
+                           and OPENS_DEFINITE.match(sentence.text) is not None)  # see _refer_back
             if not previous and not (planned and planned[1]) and not refers_back:
                 continue  # no rule can fire, and no undated mention just before to continue
             if planned is not None and not planned[1]:
