@@ -156,3 +156,18 @@ def test_an_itinerary_dates_each_stop(classifier):
     (talks,) = [e for e in events if e.start == D(2025, 10, 28)]
     assert {"Mark Carney", "Lee Jae-myung"} <= set(talks.participants)
     assert ("summit", D(2025, 10, 27), D(2025, 10, 27)) in spans(events)
+
+
+def test_a_day_after_an_event_dates_that_event_from_the_sentence_s_own_date(classifier):
+    # Friday 2025-04-04: the statement is Thursday's, the levies it follows Wednesday's
+    body = ("The European Union is preparing countermeasures, Commission President Ursula von der Leyen said "
+            "on Thursday, a day after Trump unveiled sweeping levies on imports from around the world.")
+    events = events_of(classifier, body, D(2025, 4, 4))
+    assert ("tariff", D(2025, 4, 2), D(2025, 4, 2)) in spans(events)
+
+
+def test_a_date_before_after_belongs_to_the_verb_before_it(classifier):
+    # Thursday 2024-06-20: "arrived in Hanoi early on Thursday after a visit to North Korea"
+    body = "Russian President Vladimir Putin arrived in Hanoi early on Thursday after a visit to North Korea."
+    (visit,) = [e for e in events_of(classifier, body, D(2024, 6, 20)) if e.type == "summit"]
+    assert (visit.start, visit.label) == (D(2024, 6, 20), "Vladimir Putin's visit to Hanoi")

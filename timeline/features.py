@@ -338,7 +338,10 @@ class SentenceReader:
                 reading.event_dates.append(Timex(hit.text, hit.begin, hit.end, "DATE", day.isoformat(), None,
                                                  day, day, "day"))
         if published is not None:
-            for derived in relative_to_event(folded, timexes, reading.event_dates, published):
+            known = sorted(reading.event_dates + reading.report_dates, key=lambda t: t.begin)
+            for derived in relative_to_event(folded, timexes, known, published):
+                # it stands for the expression it was made from ("a day after" as the tagger read it)
+                reading.event_dates = [t for t in reading.event_dates if (t.begin, t.end) != (derived.begin, derived.end)]
                 reading.event_dates.append(derived)
                 reading.forward_only.add((derived.begin, derived.end))
         return reading
@@ -390,11 +393,12 @@ class SentenceReader:
                 continue
             # the occurrence nearest a date; with no date, the last one (what a following "it" refers to)
             anchors = self.anchors(rule, reading, candidates)
-            distance, hit = min(
-                ((min((self.rule_distance(reading, h, t, anchors) for t in self.dates_for(rule, reading, h)),
-                      default=NO_DATE), h)
-                 for h in candidates),
-                key=lambda pair: (pair[0], pair[1].begin if pair[0] < NO_DATE else -pair[1].begin))
+            # ("arrived in Hanoi early on Thursday after a visit to North Korea": Thursday is the arrival's)
+            scored = [(min(((self.rule_distance(reading, h, t, anchors), self.conjoined_before(reading, h, t))
+                            for t in self.dates_for(rule, reading, h)), default=(NO_DATE, False),
+                           key=lambda pair: pair[0] + 6 * pair[1]), h) for h in candidates]
+            (distance, _), hit = min(scored, key=lambda item: (
+                item[0][0] + 6 * item[0][1], item[1].begin if item[0][0] < NO_DATE else -item[1].begin))
             hits[rule.id] = hit
             word = reading.word_index(hit.begin)
             begin, end = self.clause(reading, hit)

@@ -283,9 +283,9 @@ class Classifier:
                 inside_dates = [(t.begin, t.end) for t in reading.timexes]  # "March 4" holds no "march"
                 others = [h for h in reader.any_trigger.finditer(reading.tokens)
                           if not any(b < h.end and h.begin < e for b, e in own + inside_dates)]
-                best = min(pairs, key=lambda t: pairs[t][0])
-                pairs = {t: pair for t, pair in pairs.items() if t == best or not any(
-                    reader.distance(reading, h, t) < pair[0] for h in others)}
+                claimed = {t for t, pair in pairs.items() if any(reader.distance(reading, h, t) < pair[0] for h in others)}
+                best = min(pairs, key=lambda t: (t in claimed, pairs[t][0]))
+                pairs = {t: pair for t, pair in pairs.items() if t == best or t not in claimed}
             if len(pairs) > 1:
                 chosen = sorted(pairs, key=lambda t: (_precision(t), pairs[t][0]))
                 kept: list[Timex] = []

@@ -62,6 +62,11 @@ def in_framing_year(folded: str, timexes: list[Timex]) -> list[Timex]:
 
 AMOUNT = re.compile(r"^P(\d+)([DWMY])$")
 RELATIVE_TO_EVENT = re.compile(r"\s+(after|before|since)\b")
+AMOUNT_AFTER = re.compile(r"(?i)^(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(day|week|month|year)s?\s+"
+                          r"(after|before)$")
+EVENT_FOLLOWS = re.compile(r"\s+[\w'’]")  # a clause or noun follows: "a day after Trump unveiled"
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10}
 UNIT_GRANULARITY = {"D": "day", "W": "week", "M": "month", "Y": "year"}
 
 
@@ -73,16 +78,22 @@ def relative_to_event(folded: str, timexes: list[Timex], dates: list[Timex], pub
     for timex in timexes:
         amount = AMOUNT.match(timex.value) if timex.type == "DURATION" else None
         link = RELATIVE_TO_EVENT.match(folded, timex.end) if amount else None
+        if amount:
+            n, unit = int(amount.group(1)), amount.group(2)
+        elif timex.type == "DATE" and (said := AMOUNT_AFTER.match(timex.text)) and EVENT_FOLLOWS.match(folded, timex.end):
+            # "said on Thursday, a day after Trump unveiled sweeping levies": the levies are Wednesday's
+            n, unit = NUMBERS.get(said.group(1).lower()) or int(said.group(1)), said.group(2)[0].upper()
+            link = said
         if link is None:
             continue
         before = [d for d in dates if d.end <= timex.begin and d.first is not None]
         anchor = before[-1].first if before else published
-        n, unit = int(amount.group(1)), amount.group(2)
         try:
-            period = relative(unit, anchor, n if link.group(1) == "before" else -n)
+            period = relative(unit, anchor, n if link.group(link.lastindex) == "before" else -n)
         except (OverflowError, ValueError):
             continue
-        found.append(replace(timex, text=folded[timex.begin:link.end()], end=link.end(), type="DATE",
+        end = link.end() if amount else timex.end
+        found.append(replace(timex, text=folded[timex.begin:end], end=end, type="DATE",
                              value=period.value, first=period.first, last=period.last,
                              granularity=UNIT_GRANULARITY[unit]))
     return found
