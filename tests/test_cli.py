@@ -92,3 +92,14 @@ def test_extract_unmatched_lists_the_sentences_no_rule_caught(tmp_path):
     assert item["sentence"] == "Canada's tariff-free quota for Mexican steel ends on Monday."
     assert item["words"] == {"tariff": ["tariff-free"]}
     assert item["dates"] == ["Monday"] and {"Canada", "Mexico"} <= set(item["actors"])
+
+
+def test_tag_reports_the_timex3_modifier_when_there_is_one():
+    done = run("tag", "--dct", "2025-05-08", "-", stdin="Talks resume in early June; Putin came in mid-May, "
+                                                          "after more than two years. The vote will be on Friday.")
+    assert done.returncode == 0, done.stderr
+    found = {t["text"]: t for t in json.loads(done.stdout)}
+    assert (found["early June"]["value"], found["early June"]["mod"]) == ("2025-06", "START")
+    assert (found["mid-May"]["value"], found["mid-May"]["mod"]) == ("2025-05", "MID")
+    assert (found["more than two years"]["value"], found["more than two years"]["mod"]) == ("P2Y", "MORE_THAN")
+    assert "mod" not in found["Friday"] and found["Friday"]["value"] == "2025-05-09"

@@ -82,7 +82,8 @@ def cmd_tag(args) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             print(f"{args.file}: {exc}", file=sys.stderr)
             return 2
-    found = [{"text": t.text, "begin": t.begin, "end": t.end, "type": t.type, "value": t.value}
+    found = [{"text": t.text, "begin": t.begin, "end": t.end, "type": t.type, "value": t.value,
+              **({"mod": t.mod} if t.mod else {})}  # the TIMEX3 modifier, when there is one (CONTRACT)
              for t in timeml_parts(tag(text, args.dct))]
     print(json.dumps(found, ensure_ascii=False, indent=2))
     return 0
