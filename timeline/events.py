@@ -77,6 +77,8 @@ def affinity(cluster: Cluster, mention: Mention) -> int:
         return 0
     if mention.move != best.move:
         return 0  # a tariff announced and one taking effect, or paused: two moves
+    if mention.kind != best.kind and rank(mention) == rank(best) == 0:
+        return 0  # a state visit and the meeting held during it: two entries (a coarse "talks in mid-May" joins)
     if mention.actor and best.actor and mention.actor != best.actor:
         return 0  # the US raising tariffs on China and China answering: two moves
     places = cluster.places

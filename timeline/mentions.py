@@ -66,6 +66,7 @@ class Mention:
     where: str | None = None  # the country it happens in, when the sentence says ("visit India", "in Beijing")
     move: str | None = None  # its status, when the type calls it a move of its own (`distinct_statuses`)
     actor: str | None = None  # the acting country, for types whose moves differ by actor (`distinct_actors`)
+    kind: str | None = None  # the rule's kind: mentions of two kinds never merge (a visit, a meeting)
 
 
 class Classifier:
@@ -302,6 +303,8 @@ class Classifier:
             return []
         nearest = min(within, key=lambda pair: (pair[0] + 6 * reader.conjoined_before(reading, hit, pair[1]),
                                                 _precision(pair[1])))[1]
+        if reader.conjoined_before(reading, hit, nearest) and self._claimed(reading, rule, hit, nearest, anchors):
+            return []  # "to meet Trump on Wednesday for dinner after a three-day trip": the meeting's date
         inside = [(d, t) for d, t in within if _precision(t) < _precision(nearest)
                   and nearest.first <= t.first and t.last <= nearest.last]
         return [(min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest, hit)]
@@ -319,6 +322,15 @@ class Classifier:
                         and all(m.start is not None for m in own)):
                     result.append(mention)
         return result
+
+    def _claimed(self, reading: Reading, rule: Rule, hit, timex: Timex, anchors) -> bool:
+        """Does another event word (not this rule's) stand nearer the date than the trigger?"""
+        reader = self.reader
+        own = [(h.begin, h.end) for h in [*reader.triggers(rule, reading), hit, *anchors]]
+        own += [(t.begin, t.end) for t in reading.timexes]
+        mine = reader.rule_distance(reading, hit, timex, anchors)
+        return any(reader.distance(reading, h, timex) < mine for h in reader.any_trigger.finditer(reading.tokens)
+                   if not any(b < h.end and h.begin < e for b, e in own))
 
     def _mentions(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                   dated: bool = True, antecedent: Mention | None = None) -> list[Mention]:
@@ -372,6 +384,7 @@ class Classifier:
             where=self.reader.where(reading, hit, place),
             move=status if status in event_type.distinct_statuses else None,
             actor=self.reader.actor(reading, hit) if event_type.distinct_actors else None,
+            kind=rule.kind or None,
         )
 
 

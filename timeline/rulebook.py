@@ -280,6 +280,7 @@ class RuleSchema(Schema):
     refuse_hedged = fields.Boolean(load_default=True)
     refuse_domestic = fields.Boolean(load_default=False)
     split = fields.String(load_default="none", validate=validate.OneOf(("none", "dates")))
+    kind = fields.String(load_default="", validate=validate.Regexp(r"^[a-z0-9_-]*$"))
     announcements = fields.Boolean(load_default=False)
     priority = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=1000))
     label = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
@@ -363,6 +364,7 @@ class Rule:
     priority: int
     split: str  # "dates": each date in reach of a trigger is its own event ("some on April 15, others on May 15")
     announcements: bool  # a statement's date counts when it announces the move ("announced Monday a 25% tariff")
+    kind: str  # events of two kinds never merge (a visit and a meeting during it)
     labels: tuple[str, ...]
     examples_match: tuple[str, ...]
     examples_no_match: tuple[str, ...]
@@ -515,7 +517,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                 involving=dict(raw["involving"]), involving_scope=raw["involving_scope"],
                 needs_date=raw["needs_date"], date_within=raw["date_within"],
                 refuse_hedged=raw["refuse_hedged"], refuse_domestic=raw["refuse_domestic"],
-                priority=raw["priority"], split=raw["split"], announcements=raw["announcements"],
+                priority=raw["priority"], split=raw["split"], announcements=raw["announcements"], kind=raw["kind"],
                 labels=tuple(raw["label"]),
                 examples_match=tuple(raw["examples"]["match"]),
                 examples_no_match=tuple(raw["examples"]["no_match"]), file=str(path), line=line,
