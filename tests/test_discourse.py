@@ -171,3 +171,11 @@ def test_a_date_before_after_belongs_to_the_verb_before_it(classifier):
     body = "Russian President Vladimir Putin arrived in Hanoi early on Thursday after a visit to North Korea."
     (visit,) = [e for e in events_of(classifier, body, D(2024, 6, 20)) if e.type == "summit"]
     assert (visit.start, visit.label) == (D(2024, 6, 20), "Vladimir Putin's visit to Hanoi")
+
+
+def test_a_visit_and_the_summit_held_during_it_are_two_entries(classifier):
+    # Friday 2025-10-24: the visit is Wednesday-Thursday, the bilateral summit Wednesday
+    body = ("President Donald Trump will visit South Korea next Wednesday and Thursday.\n"
+            "Trump will travel to Gyeongju on Wednesday to hold a bilateral summit with President Lee Jae Myung.")
+    summits = spans(events_of(classifier, body, D(2025, 10, 24)), "summit")
+    assert summits == {("summit", D(2025, 10, 29), D(2025, 10, 30)), ("summit", D(2025, 10, 29), D(2025, 10, 29))}
