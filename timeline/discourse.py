@@ -90,6 +90,20 @@ class Discourse:
                 self._by_first.setdefault(alias.split()[0], []).append(alias)
         return self._by_first
 
+    def group_before(self, offset: int) -> list[str]:
+        """The people of the latest sentence before `offset` that names two or more: who "they" are."""
+        index = bisect.bisect_left(self.named, (offset,))
+        while index > 0:
+            begin = self.named[index - 1][0]
+            start = self.sentence_starts[bisect.bisect_right(self.sentence_starts, begin) - 1] \
+                if self.sentence_starts else 0
+            first = bisect.bisect_left(self.named, (start,))
+            names = list(dict.fromkeys(name for _, _, name in self.named[first:index]))
+            if len(names) >= 2:
+                return names
+            index = first
+        return []
+
     def subject_before(self, offset: int) -> str | None:
         """The first person named in the latest sentence before `offset` that names one."""
         index = bisect.bisect_left(self.named, (offset,))
@@ -146,11 +160,15 @@ def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]
 
 
 def _aliases(name: str, reader) -> list[str]:
-    """'Anwar Ibrahim' -> Anwar, Ibrahim; 'Lee Jae Myung' -> Lee, Myung: a given name or surname alone
-    refers to the person within one article (Korean and Chinese surnames come first)."""
-    words = [w for w in name.split() if w[:1].isupper() and len(w) >= 3]
-    aliases = []
-    for word in (words[:1] + words[-1:]) if len(words) > 1 else []:
-        if word not in reader.not_names and word not in reader.country_of and not reader.is_title(word):
-            aliases.append(word)
-    return aliases
+    """The surname alone refers to the person within one article: the last word ("Fernando Haddad":
+    Haddad), or the first where names put it first ("Lee Jae Myung", "Moon Jae-in": Lee, Moon).
+    A lowercase particle ("el-Sisi"), an honorific ("Sheikh") or a title give no alias."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    candidates = [words[-1]]
+    if (len(words) == 3 and len(words[0]) <= 4) or re.search(r"-[a-z]", words[-1]):
+        candidates.append(words[0])  # surname first
+    return [word for word in candidates
+            if word[:1].isupper() and len(word) >= 3 and word not in reader.not_names
+            and word not in reader.country_of and not reader.is_title(word)]

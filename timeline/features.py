@@ -108,6 +108,7 @@ class SentenceReader:
         self.names = WordMatcher(names, ignore_case=False)
         self.titles = {role: WordMatcher(["=" + w for w in words]) for role, words in lexicon.titles.items()}
         self.not_titles = WordMatcher(lexicon.not_titles)
+        self.not_name_words = set(lexicon.not_name_words)
         country_words = []
         self.country_of: dict[str, str] = {}
         for country, aliases in lexicon.countries.items():
@@ -205,6 +206,13 @@ class SentenceReader:
 
     not_names = property(lambda self: NOT_NAMES)
 
+    def _is_person_name(self, name: str) -> bool:
+        """A capitalised run after a title that names a person: not "The", not a country, not "King
+        Khalid International Airport" (`not_name_words` in actors.yaml)."""
+        words = name.split()
+        return (words[0] not in NOT_NAMES and _norm(name) not in self.country_of
+                and not any(word.strip(".,'’") in self.not_name_words for word in words))
+
     def is_title(self, word: str) -> bool:
         return any(matcher.search(word) is not None for matcher in self.titles.values())
 
@@ -225,7 +233,7 @@ class SentenceReader:
                     0 <= b - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:b]) for b, _, _ in spans):
                 continue
             named = TITLED_NAME.match(folded, hit.end)
-            if named and named.group(1).split()[0] not in NOT_NAMES and _norm(named.group(1)) not in self.country_of:
+            if named and self._is_person_name(named.group(1)):
                 yield (named.start(1), named.end(1), named.group(1), role,
                        _country_before(hit.begin, country_hits, folded, self.country_of))
 
@@ -261,6 +269,7 @@ class SentenceReader:
                     if person.country:
                         reading.person_countries.setdefault(person.name, person.country)
             self._resolve_pronoun(folded, spans, roles, reading, discourse, offset)
+            self._resolve_they(folded, spans, roles, reading, discourse, offset)
         country_hits = [h for h in self.country_matcher.finditer(tokens) if not _inside(h, ignored)]
         title_hits = self._title_hits(tokens)
         seen_titles: dict[str, set] = {}
@@ -276,7 +285,7 @@ class SentenceReader:
             named = TITLED_NAME.match(folded, hit.end)
             if named and any(b < named.end(1) and named.start(1) < e for b, e in covered):
                 named = None  # "police leaders Friday": a date, not a name
-            if named and named.group(1).split()[0] not in NOT_NAMES and _norm(named.group(1)) not in self.country_of:
+            if named and self._is_person_name(named.group(1)):
                 name = named.group(1)
                 spans.append((named.start(1), named.end(1), name))
                 roles.setdefault(name, role)
@@ -362,6 +371,21 @@ class SentenceReader:
         roles.setdefault(person.name, person.role)
         if person.country:
             reading.person_countries.setdefault(person.name, person.country)
+
+    def _resolve_they(self, folded, spans, roles, reading, discourse, offset) -> None:
+        """'Mr Trump said after their talks yesterday': "they"/"their" in a sentence naming fewer than
+        two people are the people of the latest sentence that named two or more."""
+        they = THEY.search(folded)
+        if they is None or len({name for _, _, name in spans}) >= 2:
+            return
+        for name in discourse.group_before(offset):
+            person = self.person_of.get(_norm(name)) or discourse.people.get(name)
+            if person is None or person.role not in ("leader", "official") or any(n == person.name for _, _, n in spans):
+                continue
+            spans.append((they.start(), they.end(), person.name))
+            roles.setdefault(person.name, person.role)
+            if person.country:
+                reading.person_countries.setdefault(person.name, person.country)
 
     def triggers(self, rule: Rule, reading: Reading) -> list[Hit]:
         """The rule's triggers in the sentence, except those inside a date ("March 2024")."""
@@ -562,6 +586,7 @@ class SentenceReader:
         return None
 
 
+THEY = re.compile(r"\b(?:they|their|They|Their|the two leaders|The two leaders)\b")
 PRONOUN_SUBJECT = re.compile(r"^\W*(?:[^,.;:()\"“”]{1,40},\s+)?(he|she|He|She)\b")  # "The following day, he will"
 TITLED_NAME = re.compile(r"\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|de|da|van|von|der|bin|al)){0,3})(?<!\.)")
 NOT_NAMES = {"The", "He", "She", "His", "Her", "It", "They", "This", "That", "And", "But", "In", "On", "Of", "For",
@@ -576,7 +601,7 @@ def _country_before(offset: int, country_hits, folded: str, country_of) -> str |
     return None
 
 
-CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s-\s|\s--\s")
+CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"]|\s-\s|\s--\s")  # quotes delimit speech too
 
 
 SUBJECT_ELSEWHERE = re.compile(r"\b(?:his|her|their|its)\b|^\W*\w+(?:ing|ed)\b", re.IGNORECASE)

@@ -324,6 +324,7 @@ class ActorsSchema(Schema):
     titles = fields.Dict(keys=fields.String(validate=validate.OneOf(("leader", "official"))), values=WordList(),
                          load_default=dict)
     not_titles = WordList(load_default=list)
+    not_name_words = WordList(load_default=list)
     countries = fields.Dict(keys=fields.String(), values=WordList(), load_default=dict)
     groups = WordList(load_default=list)
     places = WordList(load_default=list)
@@ -409,6 +410,7 @@ class Lexicon:
     irregular_verbs: dict[str, list[str]]
     announcing: list[str] = field(default_factory=list)
     not_titles: list[str] = field(default_factory=list)
+    not_name_words: list[str] = field(default_factory=list)
     same_day: list[str] = field(default_factory=list)
 
 
@@ -536,6 +538,7 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     lexicon = Lexicon(
         people=[Person(p["name"], tuple(p["aliases"]), p["country"], p["role"]) for p in actors["people"]],
         titles={k: list(v) for k, v in actors["titles"].items()}, not_titles=list(actors["not_titles"]),
+        not_name_words=list(actors["not_name_words"]),
         countries={k: list(v) for k, v in actors["countries"].items()},
         groups=list(actors["groups"]), places=list(actors["places"]), ignore=list(actors["ignore"]),
         reporting_verbs=list(language["reporting_verbs"]), negations=list(language["negations"]),
