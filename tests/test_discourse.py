@@ -179,3 +179,12 @@ def test_a_visit_and_the_summit_held_during_it_are_two_entries(classifier):
             "Trump will travel to Gyeongju on Wednesday to hold a bilateral summit with President Lee Jae Myung.")
     summits = spans(events_of(classifier, body, D(2025, 10, 24)), "summit")
     assert summits == {("summit", D(2025, 10, 29), D(2025, 10, 30)), ("summit", D(2025, 10, 29), D(2025, 10, 29))}
+
+
+def test_their_is_the_people_the_story_named_together(classifier):
+    # Friday 2017-07-14: "their talks yesterday" are Macron's and Trump's, on Thursday
+    body = ("French President Emmanuel Macron and US President Donald Trump watched the parade together.\n"
+            'Mr Trump said cryptically after their talks yesterday that "something could happen" on climate.')
+    events = events_of(classifier, body, D(2017, 7, 14))
+    (talks,) = [e for e in events if e.type == "summit"]
+    assert (talks.start, set(talks.participants)) == (D(2017, 7, 13), {"Donald Trump", "Emmanuel Macron"})

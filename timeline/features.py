@@ -192,7 +192,8 @@ class SentenceReader:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
         `triggers` drops), its required words, none of its forbidden ones, and for each kind of
         participant it asks for, a hit of a list naming that kind (the count is 0 without: people
-        are listed names and office holders, named or not). Without them the engine cannot fire
+        are listed names and office holders, named or not), or a pronoun the article's discourse may
+        resolve to people ("There, he will...", "after their talks"). Without them the engine cannot fire
         it: its condition asks for each."""
         triggers, patterns, required, forbidden = self.rule_matchers[rule.id]
         if triggers.search(tokens) is None and not any(p.search(tokens.text) for p in patterns):
@@ -202,6 +203,7 @@ class SentenceReader:
         if rule.forbidden and forbidden.search(tokens) is not None:
             return False
         return all(any(matcher.search(tokens) is not None for matcher in self.naming[kind])
+                   or (kind in PRONOUN_KINDS and (PRONOUN_SUBJECT.match(tokens.text) or THEY.search(tokens.text)))
                    for kind, minimum in rule.involving.items() if minimum > 0)
 
     not_names = property(lambda self: NOT_NAMES)
@@ -586,7 +588,8 @@ class SentenceReader:
         return None
 
 
-THEY = re.compile(r"\b(?:they|their|They|Their|the two leaders|The two leaders)\b")
+THEY = re.compile(r"^\W*(?:They|Their)\b|\b(?:after|before|during|at|since|following|in)\s+their\b")  # "after their talks"
+PRONOUN_KINDS = {"leaders", "officials", "people", "actors"}
 PRONOUN_SUBJECT = re.compile(r"^\W*(?:[^,.;:()\"“”]{1,40},\s+)?(he|she|He|She)\b")  # "The following day, he will"
 TITLED_NAME = re.compile(r"\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|de|da|van|von|der|bin|al)){0,3})(?<!\.)")
 NOT_NAMES = {"The", "He", "She", "His", "Her", "It", "They", "This", "That", "And", "But", "In", "On", "Of", "For",
