@@ -188,3 +188,15 @@ def test_their_is_the_people_the_story_named_together(classifier):
     events = events_of(classifier, body, D(2017, 7, 14))
     (talks,) = [e for e in events if e.type == "summit"]
     assert (talks.start, set(talks.participants)) == (D(2017, 7, 13), {"Donald Trump", "Emmanuel Macron"})
+
+
+def test_a_statement_after_the_move_it_announces_dates_it(classifier):
+    # Monday 2025-03-10: the ministry's statement was Saturday 2025-03-08, however long the sentence
+    body = ("There will be a 100% tariff on canola oil, oilseed meal and pea products from Canada, and a 25% "
+            "levy on pork and some seafood imports, the Ministry of Finance said in a statement on Saturday.")
+    tariffs = {(e.start, e.status) for e in events_of(classifier, body, D(2025, 3, 10)) if e.type == "tariff"}
+    assert tariffs == {(D(2025, 3, 8), "announced")}
+    # a past move named inside the statement announces nothing on the statement's day
+    body = ("Canada is waiting to impose retaliatory tariffs after Washington announced tariffs on steel, "
+            "the foreign minister said Wednesday evening.")
+    assert spans(events_of(classifier, body, D(2018, 6, 6)), "tariff") == set()

@@ -125,6 +125,8 @@ class SentenceReader:
         self.continuations = WordMatcher(lexicon.continuations, lexicon.irregular_verbs)
         self.anaphors = WordMatcher(lexicon.anaphors, lexicon.irregular_verbs)
         self.announcing = WordMatcher(lexicon.announcing, lexicon.irregular_verbs)
+        # its exact entries ("=will", "=plans to") say what a statement made after the move announces
+        self.announcing_ahead = WordMatcher([w for w in lexicon.announcing if w.startswith("=")] or ["=will"])
         self.same_day = WordMatcher(lexicon.same_day)
         irregular = lexicon.irregular_verbs
         self.rule_matchers: dict[str, tuple] = {}
@@ -420,7 +422,7 @@ class SentenceReader:
             # the occurrence nearest a date; with no date, the last one (what a following "it" refers to)
             anchors = self.anchors(rule, reading, candidates)
             # ("arrived in Hanoi early on Thursday after a visit to North Korea": Thursday is the arrival's)
-            scored = [(min(((self.rule_distance(reading, h, t, anchors), self.conjoined_before(reading, h, t))
+            scored = [(min(((self.date_distance(rule, reading, h, t, anchors), self.conjoined_before(reading, h, t))
                             for t in self.dates_for(rule, reading, h)), default=(NO_DATE, False),
                            key=lambda pair: pair[0] + 6 * pair[1]), h) for h in candidates]
             (distance, _), hit = min(scored, key=lambda item: (
@@ -440,11 +442,15 @@ class SentenceReader:
         """The dates that can be this rule's event date: with `announcements`, also the date of a
         statement that announces the move ("Beijing on Wednesday announced it would place higher
         levies", "said Friday it will raise tariffs"): an announcing word stands between the
-        statement's date (or the verb just before it: "announced Wednesday that") and the trigger."""
+        statement's date (or the verb just before it: "announced Wednesday that") and the trigger,
+        or before the trigger when the statement's date comes after it."""
         if not rule.announcements or not reading.report_dates:
             return reading.event_dates
         announced = [t for t in reading.report_dates if t.end <= hit.begin
                      and self.announcing.search(reading.folded[max(0, t.begin - 16):hit.begin]) is not None]
+        # "There will be a 100% tariff on rapeseed oil, the ministry said in a statement on Saturday"
+        if self.announcing_ahead.search(reading.folded[:hit.begin]) is not None:
+            announced += [t for t in reading.report_dates if t.begin >= hit.end]
         return reading.event_dates + announced
 
     def is_announcement(self, rule: Rule, reading: Reading, date: Timex) -> bool:
@@ -464,6 +470,14 @@ class SentenceReader:
         """'depart late on Friday and arrive in Malaysia on Sunday': a date before the trigger, across
         'and', is more likely the date of the verb before (a tie-break among dates, not a refusal)."""
         return timex.end <= hit.begin and CONJOINED.search(reading.folded, timex.end, hit.begin) is not None
+
+    def date_distance(self, rule: Rule, reading: Reading, hit: Hit, timex: Timex, anchors: list[Hit]) -> int:
+        """`rule_distance`, except for a statement after the move it announces (`dates_for`): its date
+        is the whole statement's ("There will be a 100% tariff on rapeseed oil ..., the ministry said in a
+        statement on Saturday"), however long the sentence."""
+        if rule.announcements and timex.begin >= hit.end and timex in reading.report_dates:
+            return 0
+        return self.rule_distance(reading, hit, timex, anchors)
 
     def rule_distance(self, reading: Reading, hit: Hit, timex: Timex, anchors: list[Hit]) -> int:
         """Words between a date and the trigger, or an anchor of it, whichever is nearer."""

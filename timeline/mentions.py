@@ -21,6 +21,9 @@ from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
 OPENS_DEFINITE = re.compile(r"\W*(?:\S+\s+){0,5}?(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s")  # within its first words
+# the trigger heads its noun phrase: "this week's meeting in Moscow", not "Wednesday's tariff deadline"
+HEAD_ENDS = re.compile(r"\s*(?:$|[^\w\s]|(?:in|at|on|of|with|between|among|was|is|will|would|has|had|were|are|"
+                       r"and|or|to|for|by|from|that|which|the|a|an|could|may|might|should|can)\b)")
 POSSESSIVE = re.compile(r"['’]s?\s")
 QUALIFIED = re.compile(r"\s+(?:of|between|with|among|on|for)\b")
 DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s+(?:[\w'’-]+\s+){0,2}$")
@@ -266,7 +269,7 @@ class Classifier:
         reader = self.reader
         for timex in reader.dates_for(rule, reading, hit):  # "this week's Xi-Putin meeting": its own date
             if timex.end <= hit.begin and POSSESSIVE.match(reading.folded, timex.end) \
-                    and reader.distance(reading, hit, timex) <= 3:
+                    and reader.distance(reading, hit, timex) <= 3 and HEAD_ENDS.match(reading.folded, hit.end):
                 return [(timex, hit)]
         if rule.split == "dates":
             triggers = reader.triggers(rule, reading) or [hit]
@@ -274,7 +277,7 @@ class Classifier:
             pairs = {}
             for trigger in triggers:
                 for timex in reader.dates_for(rule, reading, trigger):
-                    d = reader.rule_distance(reading, trigger, timex, anchors)
+                    d = reader.date_distance(rule, reading, trigger, timex, anchors)
                     if d <= reach and (timex not in pairs or d < pairs[timex][0]):
                         pairs[timex] = (d, trigger)
             if len(pairs) > 1:
@@ -297,7 +300,7 @@ class Classifier:
                         kept.append(timex)
                 return [(t, pairs[t][1]) for t in sorted(kept, key=lambda t: t.begin)]
         anchors = reader.anchors(rule, reading, [hit])
-        scored = [(reader.rule_distance(reading, hit, t, anchors), t) for t in reader.dates_for(rule, reading, hit)]
+        scored = [(reader.date_distance(rule, reading, hit, t, anchors), t) for t in reader.dates_for(rule, reading, hit)]
         within = [(d, t) for d, t in scored if d <= reach] or scored
         if not within:
             return []
@@ -328,7 +331,7 @@ class Classifier:
         reader = self.reader
         own = [(h.begin, h.end) for h in [*reader.triggers(rule, reading), hit, *anchors]]
         own += [(t.begin, t.end) for t in reading.timexes]
-        mine = reader.rule_distance(reading, hit, timex, anchors)
+        mine = reader.date_distance(rule, reading, hit, timex, anchors)
         return any(reader.distance(reading, h, timex) < mine for h in reader.any_trigger.finditer(reading.tokens)
                    if not any(b < h.end and h.begin < e for b, e in own))
 
