@@ -87,10 +87,12 @@ def affinity(cluster: Cluster, mention: Mention) -> int:
     if mention.where and cluster.wheres and mention.where not in cluster.wheres:
         return 0  # "visit India" and "meet in Beijing": different countries, different events
     same_place = bool(mention.place and mention.place in places)
-    if max(rank(best), rank(mention)) >= COARSE and not same_place:
-        return 0
+    if max(rank(best), rank(mention)) >= COARSE and not same_place and mention.article not in cluster.articles:
+        return 0  # "in 2023" across articles: only with the place; within one article it is the event it dated
     who, countries = cluster.who, cluster.countries
     mention_who = _who(mention)
+    if mention.kind == "visit" and who and mention_who and not who & mention_who:
+        return 0  # two leaders arriving in Riyadh on Friday: two visits, even to one city
     if who and mention_who:
         if who & mention_who:
             return 4 + 2 * same_place

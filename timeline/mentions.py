@@ -13,7 +13,7 @@ from pathlib import Path
 from .articles import Article
 from .discourse import read_discourse
 from .engine import RuleEngine
-from .features import Reading, SentenceReader
+from .features import NO_DATE, Reading, SentenceReader
 from .rulebook import EventType, Rule, Rulebook
 from .sentences import Sentence, split_sentences
 from .temporal import Timex, tag
@@ -313,17 +313,27 @@ class Classifier:
         return [(min(inside, key=lambda pair: (_precision(pair[1]), pair[0]))[1] if inside else nearest, hit)]
 
     def read_sentence(self, article, sentence: Sentence, reading: Reading, classified) -> list[Mention]:
-        """The mentions of a sentence's classification (`classify_sentence`): per type, those of the
-        highest-priority rule, then those of other rules that fired on dates the ones before do not
-        cover ("Trump, who lands in Vietnam late on Tuesday, will have meetings ... on Wednesday")."""
+        """The mentions of a sentence's classification (`classify_sentence`). Per type, each date goes
+        to the rule whose trigger stands nearest it (the editors' priority breaks ties): "Lula arrived
+        in Johannesburg on Monday for the BRICS summit" is an arrival on Monday, not the summit; "Trump,
+        who lands in Vietnam late on Tuesday, will have meetings ... on Wednesday" is both. A type
+        with no dated mention keeps the undated one of its highest-priority rule."""
+        candidates: dict[str, list[tuple[int, int, Mention]]] = {}
+        for order, (event_type, rule, hit, dated, antecedent) in enumerate(classified):
+            for distance, mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated,
+                                                    antecedent):
+                candidates.setdefault(event_type.name, []).append((distance, order, mention))
         result: list[Mention] = []
-        for event_type, rule, hit, dated, antecedent in classified:
-            own = [m for m in result if m.type == event_type.name]
-            for mention in self._mentions(article, sentence, reading, event_type, rule, hit, dated, antecedent):
-                if not own or (mention.start is not None and not any(
-                        m.start is not None and m.start <= mention.end and mention.start <= m.end for m in own)
-                        and all(m.start is not None for m in own)):
-                    result.append(mention)
+        for found in candidates.values():
+            kept: list[Mention] = []
+            for _, _, mention in sorted((c for c in found if c[2].start is not None), key=lambda c: c[:2]):
+                if not any(m.start <= mention.end and mention.start <= m.end
+                           and (m.date_begin == mention.date_begin or (m.move, m.kind) == (mention.move, mention.kind))
+                           for m in kept):  # one date, one event; on one day, an announcement and its effect
+                    kept.append(mention)
+            if not kept:
+                kept = [min(found, key=lambda c: c[1])[2]]
+            result.extend(sorted(kept, key=lambda m: (m.date_begin or 0, m.priority)))
         return result
 
     def _claimed(self, reading: Reading, rule: Rule, hit, timex: Timex, anchors) -> bool:
@@ -336,16 +346,19 @@ class Classifier:
                    if not any(b < h.end and h.begin < e for b, e in own))
 
     def _mentions(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
-                  dated: bool = True, antecedent: Mention | None = None) -> list[Mention]:
+                  dated: bool = True, antecedent: Mention | None = None) -> list[tuple[int, Mention]]:
+        """The rule's mentions in the sentence, each with the words between its trigger and its date."""
         pairs = self._event_dates(reading, hit, rule) if dated else []
         if not pairs:
-            found = [self._mention(article, sentence, reading, event_type, rule, hit, None)]
+            found = [(NO_DATE, self._mention(article, sentence, reading, event_type, rule, hit, None))]
         else:
-            found = [self._mention(article, sentence, reading, event_type, rule, trigger, date)
+            found = [(self.reader.distance(reading, trigger, date),
+                      self._mention(article, sentence, reading, event_type, rule, trigger, date))
                      for date, trigger in pairs]
         if antecedent is not None:  # the event named before: its participants and label
-            found = [replace(m, people=antecedent.people, countries=antecedent.countries, groups=antecedent.groups,
-                             label=antecedent.label, label_rank=antecedent.label_rank) for m in found]
+            found = [(d, replace(m, people=antecedent.people, countries=antecedent.countries,
+                                 groups=antecedent.groups, label=antecedent.label, label_rank=antecedent.label_rank))
+                     for d, m in found]
         return found
 
     def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
