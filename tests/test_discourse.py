@@ -200,3 +200,18 @@ def test_a_statement_after_the_move_it_announces_dates_it(classifier):
     body = ("Canada is waiting to impose retaliatory tariffs after Washington announced tariffs on steel, "
             "the foreign minister said Wednesday evening.")
     assert spans(events_of(classifier, body, D(2018, 6, 6)), "tariff") == set()
+
+
+def test_a_side_remark_between_dashes_does_not_forbid_the_event(classifier):
+    # Saturday 2025-06-14: "protests" stand in another stretch of the sentence than the parade
+    body = ("Tanks and troops kicked off a huge parade through the streets of Washington on Saturday - the same "
+            "day as the president's birthday - as protests against his agenda took place across the country.")
+    assert spans(events_of(classifier, body, D(2025, 6, 14)), "parade") == {("parade", D(2025, 6, 14), D(2025, 6, 14))}
+    body = "Protesters held a parade against the war through the streets of Washington on Saturday."
+    assert spans(events_of(classifier, body, D(2025, 6, 14)), "parade") == set()
+
+
+def test_an_opening_date_that_frames_a_statement_is_the_statement_s(classifier):
+    body = "On Monday, Kremlin aides confirmed that Russian President Vladimir Putin will visit China next month."
+    events = events_of(classifier, body, D(2025, 5, 8))
+    assert spans(events) == {("summit", D(2025, 6, 1), D(2025, 6, 30))}

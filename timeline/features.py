@@ -192,7 +192,8 @@ class SentenceReader:
 
     def could_fire(self, rule: Rule, tokens: Tokens) -> bool:
         """What a rule needs whatever the sentence's dates: a trigger (even one inside a date, which
-        `triggers` drops), its required words, none of its forbidden ones, and for each kind of
+        `triggers` drops), its required words (forbidden ones refuse only in the trigger's stretch,
+        which this does not know), and for each kind of
         participant it asks for, a hit of a list naming that kind (the count is 0 without: people
         are listed names and office holders, named or not), or a pronoun the article's discourse may
         resolve to people ("There, he will...", "after their talks"). Without them the engine cannot fire
@@ -201,8 +202,6 @@ class SentenceReader:
         if triggers.search(tokens) is None and not any(p.search(tokens.text) for p in patterns):
             return False
         if rule.required and required.search(tokens) is None:
-            return False
-        if rule.forbidden and forbidden.search(tokens) is not None:
             return False
         return all(any(matcher.search(tokens) is not None for matcher in self.naming[kind])
                    or (kind in PRONOUN_KINDS and (PRONOUN_SUBJECT.match(tokens.text) or THEY.search(tokens.text)))
@@ -412,7 +411,7 @@ class SentenceReader:
             candidates = self.triggers(rule, reading)
             facts[f"t_{index}"] = bool(candidates)
             facts[f"req_{index}"] = required.search(reading.tokens) is not None
-            facts[f"forb_{index}"] = forbidden.search(reading.tokens) is not None
+            facts[f"forb_{index}"] = forbidden.search(reading.tokens) is not None  # refined below: the trigger's stretch
             if not candidates:
                 facts[f"neg_{index}"] = facts[f"hedged_{index}"] = False
                 facts[f"dist_{index}"] = NO_DATE
@@ -428,6 +427,9 @@ class SentenceReader:
             (distance, _), hit = min(scored, key=lambda item: (
                 item[0][0] + 6 * item[0][1], item[1].begin if item[0][0] < NO_DATE else -item[1].begin))
             hits[rule.id] = hit
+            if facts[f"forb_{index}"]:  # "... parade on Saturday - the same day as his birthday - as protests ..."
+                b, e = self.stretch(reading, hit)
+                facts[f"forb_{index}"] = forbidden.search(reading.folded[b:e]) is not None
             word = reading.word_index(hit.begin)
             begin, end = self.clause(reading, hit)
             facts[f"neg_{index}"] = any(0 < word - n <= 3 for n in reading.negations)
@@ -511,6 +513,14 @@ class SentenceReader:
             if best_key is None or key < best_key:
                 best, best_key = other, key
         return best
+
+    @staticmethod
+    def stretch(reading: Reading, hit: Hit) -> tuple[int, int]:
+        """The part of the sentence around a trigger between semicolons, dashes or brackets: where a
+        forbidden word refuses it (a side remark set off by dashes does not)."""
+        begin = max((m.end() for m in STRETCH_BREAK.finditer(reading.folded, 0, hit.begin)), default=0)
+        after = STRETCH_BREAK.search(reading.folded, hit.end)
+        return begin, after.start() if after else len(reading.folded)
 
     def clause(self, reading: Reading, hit: Hit) -> tuple[int, int]:
         """The stretch of the sentence around a trigger between commas, semicolons, dashes or brackets."""
@@ -618,6 +628,7 @@ def _country_before(offset: int, country_hits, folded: str, country_of) -> str |
     return None
 
 
+STRETCH_BREAK = re.compile(r"[;()\[\]]|\s[—–-]\s|\s--\s|—")
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"]|\s-\s|\s--\s")  # quotes delimit speech too
 
 

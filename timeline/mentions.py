@@ -20,6 +20,7 @@ from .temporal import Timex, tag
 from .wordlists import Tokens, fold
 
 DURATION_DAYS = re.compile(r"^P(\d+)D$")
+NEW_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\s")
 OPENS_DEFINITE = re.compile(r"\W*(?:\S+\s+){0,5}?(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir)\s")  # within its first words
 # the trigger heads its noun phrase: "this week's meeting in Moscow", not "Wednesday's tariff deadline"
 HEAD_ENDS = re.compile(r"\s*(?:$|[^\w\s]|(?:in|at|on|of|with|between|among|was|is|will|would|has|had|were|are|"
@@ -288,8 +289,13 @@ class Classifier:
                 others = [h for h in reader.any_trigger.finditer(reading.tokens)
                           if not any(b < h.end and h.begin < e for b, e in own + inside_dates)]
                 claimed = {t for t, pair in pairs.items() if any(reader.distance(reading, h, t) < pair[0] for h in others)}
-                best = min(pairs, key=lambda t: (t in claimed, pairs[t][0]))
-                pairs = {t: pair for t, pair in pairs.items() if t == best or t not in claimed}
+                # "depart on Friday and arrive in Malaysia on Sunday", "Xi's trip started Wednesday, and on
+                # Friday troops will march": a date across "and" belongs to the other verb
+                apart = {t for t, (_, trigger) in pairs.items() if reader.conjoined_before(reading, trigger, t)
+                         or self._new_clause_between(reading, trigger, t, own)
+                         or any(0 < reading.word_index(t.begin) - n <= 4 for n in reading.negations)}  # "not ... on May 16"
+                best = min(pairs, key=lambda t: (t in claimed, t in apart, pairs[t][0]))
+                pairs = {t: pair for t, pair in pairs.items() if t == best or (t not in claimed and t not in apart)}
             if len(pairs) > 1:
                 chosen = sorted(pairs, key=lambda t: (_precision(t), pairs[t][0]))
                 kept: list[Timex] = []
@@ -335,6 +341,14 @@ class Classifier:
                 kept = [min(found, key=lambda c: c[1])[2]]
             result.extend(sorted(kept, key=lambda m: (m.date_begin or 0, m.priority)))
         return result
+
+    @staticmethod
+    def _new_clause_between(reading: Reading, trigger, timex: Timex, own) -> bool:
+        """A date after ', and' (', but', ', while') with none of the rule's words between: another clause's."""
+        if timex.begin < trigger.end:
+            return False
+        joint = NEW_CLAUSE.search(reading.folded, trigger.end, timex.begin)
+        return joint is not None and not any(joint.end() <= b < timex.begin for b, _ in own)
 
     def _claimed(self, reading: Reading, rule: Rule, hit, timex: Timex, anchors) -> bool:
         """Does another event word (not this rule's) stand nearer the date than the trigger?"""

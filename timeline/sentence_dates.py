@@ -156,8 +156,12 @@ def is_dateline(folded: str, timex: Timex) -> bool:
     return before.endswith(("(", "-")) and "." not in before[-40:]
 
 
+OPENING = re.compile(r"\W*(?:(?:[Oo]n|[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater|[Ll]ast|[Tt]his)\s+)?")
+
+
 def is_report_date(folded: str, timex: Timex, reporting: list[tuple[int, int]]) -> bool:
-    """'said Thursday', 'said on Wednesday', 'in a statement Sunday', 'on Monday said': the date of a statement."""
+    """'said Thursday', 'said on Wednesday', 'in a statement Sunday', 'on Monday said', 'On Monday,
+    aides confirmed': the date of a statement."""
     before = folded[max(0, timex.begin - 40):timex.begin]
     gap = re.search(r"(\w[\w'-]*)\W+(?:(?:on|late|early|last|this|in|earlier|later)\s+)?$", before)
     if gap:
@@ -169,4 +173,10 @@ def is_report_date(folded: str, timex: Timex, reporting: list[tuple[int, int]]) 
         start = timex.end + after.start(1)
         if any(b == start for b, e in reporting) and after.group(1) in {"said", "says", "told", "announced"}:
             return True
+    # "On Monday, Kremlin aides confirmed that Putin will visit": an opening date framing a statement
+    if OPENING.fullmatch(folded[:timex.begin]) and folded[timex.end:timex.end + 1] == ",":
+        for b, e in reporting:
+            if timex.end < b <= timex.end + 60 and len(folded[timex.end:b].split()) <= 6 \
+                    and not re.search(r"[,;]", folded[timex.end + 1:b]):
+                return True
     return False
