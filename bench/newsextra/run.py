@@ -2,8 +2,8 @@
 """Score the extractor on the ten extra annotated articles of bench/newsextra (out of sample for the
 session that annotated them: they were chosen and annotated without running the extractor).
 
-usage: python bench/newsextra/run.py [--cmd 'timeline extract {file} --format json'] [--verbose]
-Texts come from EVAL_DIR (default /tmp/newsextra): retrieve them as the dev set's README says, from
+usage: python bench/newsextra/run.py [--set bench/newsextra2] [--cmd 'timeline extract {file} --format json'] [--verbose]
+Texts come from EVAL_DIR (default /tmp/<set folder's name>): retrieve them as the dev set's README says, from
 the rows of recipes.json (query_hint, then the result whose url is the row's). The scorer is the dev
 set's (../shared/newsdev/score.py, or NEWSDEV_DIR)."""
 import json
@@ -24,9 +24,10 @@ from score import score, summary  # noqa: E402
 def main(argv):
     cmd = argv[argv.index("--cmd") + 1] if "--cmd" in argv else "timeline extract {file} --format json"
     verbose = "--verbose" in argv
-    texts = Path(os.environ.get("EVAL_DIR", "/tmp/newsextra"))
-    gold = json.loads((HERE / "gold.json").read_text())
-    recipes = {r["file"]: r for r in json.loads((HERE / "recipes.json").read_text())}
+    here = Path(argv[argv.index("--set") + 1]).resolve() if "--set" in argv else HERE
+    texts = Path(os.environ.get("EVAL_DIR", f"/tmp/{here.name}"))
+    gold = json.loads((here / "gold.json").read_text())
+    recipes = {r["file"]: r for r in json.loads((here / "recipes.json").read_text())}
     total = dict.fromkeys(score([], [], []), 0)
     missing = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +55,7 @@ def main(argv):
                 total[key] = total.get(key, 0) + value
     if missing:
         print(f"{missing} texts missing under {texts}: retrieve them (recipes.json)")
-    print("news extra: " + summary(total)[3])
+    print(f"{here.name}: " + summary(total)[3])
     return 1 if missing else 0
 
 
