@@ -215,3 +215,16 @@ def test_an_opening_date_that_frames_a_statement_is_the_statement_s(classifier):
     body = "On Monday, Kremlin aides confirmed that Russian President Vladimir Putin will visit China next month."
     events = events_of(classifier, body, D(2025, 5, 8))
     assert spans(events) == {("summit", D(2025, 6, 1), D(2025, 6, 30))}
+
+
+def test_a_title_alone_is_the_one_person_the_article_introduced_with_it(classifier):
+    # Saturday 2019-06-29: "the crown prince" is Mohammed bin Salman; "the president" is ambiguous
+    body = ("President Trump met Saudi Arabian Crown Prince Mohammed bin Salman in Osaka on Friday.\n"
+            "The crown prince and Xi Jinping held talks on Saturday.")
+    events = events_of(classifier, body, D(2019, 6, 29))
+    (talks,) = [e for e in events if e.start == D(2019, 6, 29)]
+    assert set(talks.participants) == {"Mohammed bin Salman", "Xi Jinping"}
+    body = ("President Trump met President Emmanuel Macron in Paris on Friday.\n"
+            "The president and Xi Jinping held talks on Saturday.")
+    events = events_of(classifier, body, D(2019, 6, 29))
+    assert not any(e.start == D(2019, 6, 29) and "Donald Trump" in e.participants for e in events)

@@ -6,6 +6,8 @@ before the sentences are classified:
 - people introduced with a title the word lists know ("Malaysian Prime Minister Anwar Ibrahim",
   "Finance Minister Fernando Haddad") become people of the article, with that title's role and the
   country named before it, found again by surname or given name ("Anwar", "Haddad", "Mr. Haddad");
+- the title each person was introduced with, so that "the crown prince" or "the U.S. president"
+  later is that person when the article introduced only one;
 - every person named, in order, so that a sentence whose subject is "he" or "she" refers to the
   first person named in the latest sentence before it that names one (the story's subject);
 - the days it names, so that "hours later" is on the day the story is at, and a weekday named
@@ -44,6 +46,7 @@ class Discourse:
     named: list[tuple[int, int, str]] = field(default_factory=list)  # (begin, end, name) in the body
     sentence_starts: list[int] = field(default_factory=list)
     _by_first: dict | None = None
+    titles: dict[str, set] = field(default_factory=dict)  # "crown prince" -> the people introduced with it
     lead: int | None = None  # where the lead sentence starts: the first of at least six words
     days: list[tuple[int, object]] = field(default_factory=list)  # (end, day) of each day the body names
     weekdays: dict[str, object] = field(default_factory=dict)  # "thursday" -> the day its first bare mention is
@@ -136,10 +139,15 @@ def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int]
         for alias in _aliases(tokens.text[begin:end], reader):
             if alias not in reader.person_of:
                 discourse.people.setdefault(alias, person)
-    for begin, end, name, role, country in reader.titled_people(tokens, spans):
+    for begin, end, name, role, country, title in reader.titled_people(tokens, spans):
+        if begin is None:  # the title of a listed person
+            listed = reader.person_of[name]
+            discourse.titles.setdefault(title, set()).add(ArticlePerson(listed.name, listed.role, listed.country))
+            continue
         if name in known or name in reader.person_of:
             continue
         person = ArticlePerson(name, role, country)
+        discourse.titles.setdefault(title, set()).add(person)
         discourse.people[name] = person
         spans.append((begin, end, name))
         for alias in _aliases(name, reader):

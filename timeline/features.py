@@ -224,21 +224,28 @@ class SentenceReader:
         return [(hit.begin, hit.end, self.person_of[_norm(hit.text)].name) for hit in self.names.finditer(tokens)]
 
     def titled_people(self, tokens: Tokens, spans):
-        """(begin, end, name, role, country) of each capitalised name right after a title ("Malaysian
-        Prime Minister Anwar Ibrahim"), even when the word lists do not know the person; `spans`: the
-        listed people already found (a title before one of them is not another person)."""
+        """(begin, end, name, role, country, title) of each capitalised name right after a title
+        ("Malaysian Prime Minister Anwar Ibrahim"), even when the word lists do not know the person;
+        `spans`: the listed people already found: a title before one of them is theirs (begin and end
+        None: "President Lee Jae Myung" gives the president's title to the listed Lee Jae-myung)."""
         folded = tokens.text
         country_hits = list(self.country_matcher.finditer(tokens))
         for hit, role in self._title_hits(tokens):
             if not hit.text[:1].isupper():
                 continue  # "China's official Xinhua News Agency": a title before a name is capitalised
-            if any(b <= hit.begin < e for b, e, _ in spans) or any(
-                    0 <= b - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:b]) for b, _, _ in spans):
+            inside = [name for b, e, name in spans if b <= hit.begin < e]
+            if inside:  # "Crown Prince Mohammed" is the listed name itself, title and all
+                yield None, None, inside[0], role, None, hit.text.lower()
+                continue
+            listed = [(b, name) for b, _, name in spans
+                      if 0 <= b - hit.end <= 30 and not re.search(r"[,;.]|\b(?:and|or|with|met|meets)\b", folded[hit.end:b])]
+            if listed:  # "President Lee Jae Myung": the title of a listed person
+                yield None, None, min(listed)[1], role, None, hit.text.lower()
                 continue
             named = TITLED_NAME.match(folded, hit.end)
             if named and self._is_person_name(named.group(1)):
                 yield (named.start(1), named.end(1), named.group(1), role,
-                       _country_before(hit.begin, country_hits, folded, self.country_of))
+                       _country_before(hit.begin, country_hits, folded, self.country_of), hit.text.lower())
 
     # ------------------------------------------------------------ reading
 
@@ -281,7 +288,7 @@ class SentenceReader:
             if _inside(hit, covered) or any(b <= hit.begin < e for b, e, _ in spans):
                 continue
             # "President Vladimir Putin": a title right before a listed name is not another person
-            if any(0 <= b - hit.end <= 30 and not re.search(r"[,;.]", folded[hit.end:b]) for b, _, _ in spans):
+            if any(0 <= b - hit.end <= 30 and not re.search(r"[,;.]|\b(?:and|or|with|met|meets)\b", folded[hit.end:b]) for b, _, _ in spans):
                 continue
             # "Prime Minister Shigeru Ishiba": a capitalised name after a title is a person,
             # even when the editors' lists do not know them yet
@@ -295,6 +302,13 @@ class SentenceReader:
                 country = _country_before(hit.begin, country_hits, folded, self.country_of)
                 if country:
                     reading.person_countries.setdefault(name, country)
+                continue
+            holder = self._title_holder(folded, hit, country_hits, discourse)
+            if holder is not None:  # "the crown prince", "the U.S. president": the one the article introduced
+                spans.append((hit.begin, hit.end, holder.name))
+                roles.setdefault(holder.name, holder.role)
+                if holder.country:
+                    reading.person_countries.setdefault(holder.name, holder.country)
                 continue
             seen_titles.setdefault(role, set()).add(hit.text.lower())  # each distinct unnamed office holder
             if hit.text.lower().endswith("s"):  # "the two leaders", "ministers": at least two people
@@ -374,6 +388,16 @@ class SentenceReader:
         roles.setdefault(person.name, person.role)
         if person.country:
             reading.person_countries.setdefault(person.name, person.country)
+
+    def _title_holder(self, folded, hit: Hit, country_hits, discourse):
+        """'the crown prince', 'the U.S. president', "the host country's president": the one person of
+        that title (and country, when one is named before it) the article introduced, if only one."""
+        if discourse is None or not discourse.titles or not re.search(r"\bthe\s+(?:\S+\s+){0,2}$",
+                                                                      folded[max(0, hit.begin - 30):hit.begin], re.I):
+            return None
+        country = _country_before(hit.begin, country_hits, folded, self.country_of)
+        holders = {p for p in discourse.titles.get(hit.text.lower(), ()) if country is None or p.country == country}
+        return holders.pop() if len(holders) == 1 else None
 
     def _resolve_they(self, folded, spans, roles, reading, discourse, offset) -> None:
         """'Mr Trump said after their talks yesterday': "they"/"their" in a sentence naming fewer than
