@@ -229,7 +229,6 @@ class SentenceReader:
         `spans`: the listed people already found: a title before one of them is theirs (begin and end
         None: "President Lee Jae Myung" gives the president's title to the listed Lee Jae-myung)."""
         folded = tokens.text
-        country_hits = list(self.country_matcher.finditer(tokens))
         for hit, role in self._title_hits(tokens):
             if not hit.text[:1].isupper():
                 continue  # "China's official Xinhua News Agency": a title before a name is capitalised
@@ -244,8 +243,12 @@ class SentenceReader:
                 continue
             named = TITLED_NAME.match(folded, hit.end)
             if named and self._is_person_name(named.group(1)):
+                # the country just before the title: looked for in the words before it, not the whole body
+                start = max(0, hit.begin - 60)
+                window = folded[start:hit.begin]
+                near = [Hit(h.begin + start, h.end + start, h.text, h.entry) for h in self.country_matcher.finditer(window)]
                 yield (named.start(1), named.end(1), named.group(1), role,
-                       _country_before(hit.begin, country_hits, folded, self.country_of), hit.text.lower())
+                       _country_before(hit.begin, near, folded, self.country_of), hit.text.lower())
 
     # ------------------------------------------------------------ reading
 
