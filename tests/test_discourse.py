@@ -15,6 +15,12 @@ def events_of(classifier, body, published):
     return events
 
 
+def the_event_on(events, day):
+    """The one event starting that day."""
+    (event,) = [e for e in events if e.start == day]
+    return event
+
+
 def spans(events, kind=None):
     return {(e.type, e.start, e.end) for e in events if kind is None or e.type == kind}
 
@@ -24,7 +30,7 @@ def test_a_person_introduced_with_a_title_is_found_again_by_surname(classifier):
     body = ("Brazilian Finance Minister Fernando Haddad arrived in Washington on Wednesday for a week of meetings.\n"
             "Treasury Secretary Janet Yellen and Haddad held talks at the Treasury on Thursday.")
     events = events_of(classifier, body, D(2024, 11, 14))
-    (talks,) = [e for e in events if e.start == D(2024, 11, 14)]
+    talks = the_event_on(events, D(2024, 11, 14))
     assert talks.type == "summit"
     assert "Fernando Haddad" in talks.participants
 
@@ -34,7 +40,7 @@ def test_a_listed_leaders_surname_alone_is_that_leader_within_the_article(classi
     body = ("President Lee Jae Myung will fly to Tokyo on Saturday.\n"
             "Ishiba and Lee held their first summit in Seoul on March 3.")
     events = events_of(classifier, body, D(2025, 8, 20))
-    (seoul,) = [e for e in events if e.start == D(2025, 3, 3)]
+    seoul = the_event_on(events, D(2025, 3, 3))
     assert {"Shigeru Ishiba", "Lee Jae-myung"} <= set(seoul.participants)
 
 
@@ -153,7 +159,7 @@ def test_an_itinerary_dates_each_stop(classifier):
     body = ("Prime Minister Mark Carney will arrive in Seoul on Monday.\n"
             "The following day, he will hold talks with President Lee Jae Myung.")
     events = events_of(classifier, body, D(2025, 10, 24))
-    (talks,) = [e for e in events if e.start == D(2025, 10, 28)]
+    talks = the_event_on(events, D(2025, 10, 28))
     assert {"Mark Carney", "Lee Jae-myung"} <= set(talks.participants)
     assert ("summit", D(2025, 10, 27), D(2025, 10, 27)) in spans(events)
 
@@ -222,7 +228,7 @@ def test_a_title_alone_is_the_one_person_the_article_introduced_with_it(classifi
     body = ("President Trump met Saudi Arabian Crown Prince Mohammed bin Salman in Osaka on Friday.\n"
             "The crown prince and Xi Jinping held talks on Saturday.")
     events = events_of(classifier, body, D(2019, 6, 29))
-    (talks,) = [e for e in events if e.start == D(2019, 6, 29)]
+    talks = the_event_on(events, D(2019, 6, 29))
     assert set(talks.participants) == {"Mohammed bin Salman", "Xi Jinping"}
     body = ("President Trump met President Emmanuel Macron in Paris on Friday.\n"
             "The president and Xi Jinping held talks on Saturday.")

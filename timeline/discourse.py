@@ -97,26 +97,22 @@ class Discourse:
         """The people of the latest sentence before `offset` that names two or more: who "they" are."""
         index = bisect.bisect_left(self.named, (offset,))
         while index > 0:
-            begin = self.named[index - 1][0]
-            start = self.sentence_starts[bisect.bisect_right(self.sentence_starts, begin) - 1] \
-                if self.sentence_starts else 0
-            first = bisect.bisect_left(self.named, (start,))
+            first = self._first_of_sentence(self.named[index - 1][0])
             names = list(dict.fromkeys(name for _, _, name in self.named[first:index]))
             if len(names) >= 2:
                 return names
             index = first
         return []
 
+    def _first_of_sentence(self, begin: int) -> int:
+        """The index in `named` of the first naming in the sentence holding offset `begin`."""
+        start = self.sentence_starts[bisect.bisect_right(self.sentence_starts, begin) - 1] if self.sentence_starts else 0
+        return bisect.bisect_left(self.named, (start,))
+
     def subject_before(self, offset: int) -> str | None:
         """The first person named in the latest sentence before `offset` that names one."""
         index = bisect.bisect_left(self.named, (offset,))
-        if index == 0:
-            return None
-        last_begin = self.named[index - 1][0]
-        start = self.sentence_starts[bisect.bisect_right(self.sentence_starts, last_begin) - 1] \
-            if self.sentence_starts else 0
-        first = bisect.bisect_left(self.named, (start,))
-        return self.named[first][2]
+        return self.named[self._first_of_sentence(self.named[index - 1][0])][2] if index else None
 
 
 def read_discourse(body: str, tokens: Tokens, reader, sentence_starts: list[int], timexes=()) -> Discourse:

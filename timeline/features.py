@@ -277,10 +277,7 @@ class SentenceReader:
         if discourse is not None:
             for begin, end, person in discourse.aliases_in(folded):
                 if not any(b < end and begin < e for b, e, _ in spans):
-                    spans.append((begin, end, person.name))
-                    roles.setdefault(person.name, person.role)
-                    if person.country:
-                        reading.person_countries.setdefault(person.name, person.country)
+                    _name(spans, roles, reading, begin, end, person)
             self._resolve_pronoun(folded, spans, roles, reading, discourse, offset)
             self._resolve_they(folded, spans, roles, reading, discourse, offset)
         country_hits = [h for h in self.country_matcher.finditer(tokens) if not _inside(h, ignored)]
@@ -308,10 +305,7 @@ class SentenceReader:
                 continue
             holder = self._title_holder(folded, hit, country_hits, discourse)
             if holder is not None:  # "the crown prince", "the U.S. president": the one the article introduced
-                spans.append((hit.begin, hit.end, holder.name))
-                roles.setdefault(holder.name, holder.role)
-                if holder.country:
-                    reading.person_countries.setdefault(holder.name, holder.country)
+                _name(spans, roles, reading, hit.begin, hit.end, holder)
                 continue
             seen_titles.setdefault(role, set()).add(hit.text.lower())  # each distinct unnamed office holder
             if hit.text.lower().endswith("s"):  # "the two leaders", "ministers": at least two people
@@ -384,13 +378,9 @@ class SentenceReader:
         name = discourse.subject_before(offset)
         if name is None:
             return
-        person = self.person_of.get(_norm(name)) or discourse.people.get(name)
-        if person is None or person.role not in ("leader", "official"):
-            return
-        spans.append((pronoun.start(1), pronoun.end(1), person.name))
-        roles.setdefault(person.name, person.role)
-        if person.country:
-            reading.person_countries.setdefault(person.name, person.country)
+        person = self._person_named(name, discourse)
+        if person is not None:
+            _name(spans, roles, reading, pronoun.start(1), pronoun.end(1), person)
 
     def _title_holder(self, folded, hit: Hit, country_hits, discourse):
         """'the crown prince', 'the U.S. president', "the host country's president": the one person of
@@ -409,13 +399,14 @@ class SentenceReader:
         if they is None or len({name for _, _, name in spans}) >= 2:
             return
         for name in discourse.group_before(offset):
-            person = self.person_of.get(_norm(name)) or discourse.people.get(name)
-            if person is None or person.role not in ("leader", "official") or any(n == person.name for _, _, n in spans):
-                continue
-            spans.append((they.start(), they.end(), person.name))
-            roles.setdefault(person.name, person.role)
-            if person.country:
-                reading.person_countries.setdefault(person.name, person.country)
+            person = self._person_named(name, discourse)
+            if person is not None and not any(n == person.name for _, _, n in spans):
+                _name(spans, roles, reading, they.start(), they.end(), person)
+
+    def _person_named(self, name: str, discourse):
+        """The leader or official a name of the article stands for (listed, or introduced by it)."""
+        person = self.person_of.get(_norm(name)) or discourse.people.get(name)
+        return person if person is not None and person.role in ("leader", "official") else None
 
     def triggers(self, rule: Rule, reading: Reading) -> list[Hit]:
         """The rule's triggers in the sentence, except those inside a date ("March 2024")."""
@@ -645,6 +636,14 @@ PRONOUN_SUBJECT = re.compile(r"^\W*(?:[^,.;:()\"“”]{1,40},\s+)?(he|she|He|Sh
 TITLED_NAME = re.compile(r"\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|de|da|van|von|der|bin|al)){0,3})(?<!\.)")
 NOT_NAMES = {"The", "He", "She", "His", "Her", "It", "They", "This", "That", "And", "But", "In", "On", "Of", "For",
              "To", "At", "As", "With", "Who", "Whose", "Said", "Says", "Will", "Has", "Had", "Was", "Is", "Office"}
+
+
+def _name(spans, roles, reading: Reading, begin: int, end: int, person) -> None:
+    """Record that text[begin:end] names a person (listed, or one the article introduced)."""
+    spans.append((begin, end, person.name))
+    roles.setdefault(person.name, person.role)
+    if person.country:
+        reading.person_countries.setdefault(person.name, person.country)
 
 
 def _country_before(offset: int, country_hits, folded: str, country_of) -> str | None:

@@ -285,9 +285,7 @@ class Classifier:
                 # a further date belongs to the event word nearest it ("slash tariffs ... after talks in
                 # Geneva over the weekend": the weekend is the talks')
                 own = [(h.begin, h.end) for h in [*triggers, *anchors]]
-                inside_dates = [(t.begin, t.end) for t in reading.timexes]  # "March 4" holds no "march"
-                others = [h for h in reader.any_trigger.finditer(reading.tokens)
-                          if not any(b < h.end and h.begin < e for b, e in own + inside_dates)]
+                others = self._other_event_words(reading, own)
                 claimed = {t for t, pair in pairs.items() if any(reader.distance(reading, h, t) < pair[0] for h in others)}
                 # "depart on Friday and arrive in Malaysia on Sunday", "Xi's trip started Wednesday, and on
                 # Friday troops will march": a date across "and" belongs to the other verb
@@ -354,10 +352,15 @@ class Classifier:
         """Does another event word (not this rule's) stand nearer the date than the trigger?"""
         reader = self.reader
         own = [(h.begin, h.end) for h in [*reader.triggers(rule, reading), hit, *anchors]]
-        own += [(t.begin, t.end) for t in reading.timexes]
         mine = reader.date_distance(rule, reading, hit, timex, anchors)
-        return any(reader.distance(reading, h, timex) < mine for h in reader.any_trigger.finditer(reading.tokens)
-                   if not any(b < h.end and h.begin < e for b, e in own))
+        return any(reader.distance(reading, h, timex) < mine for h in self._other_event_words(reading, own))
+
+    def _other_event_words(self, reading: Reading, own: list[tuple[int, int]]) -> list:
+        """The triggers of any type in the sentence outside the rule's own words and outside dates
+        ("March 4" holds no "march")."""
+        taken = own + [(t.begin, t.end) for t in reading.timexes]
+        return [h for h in self.reader.any_trigger.finditer(reading.tokens)
+                if not any(b < h.end and h.begin < e for b, e in taken)]
 
     def _mentions(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                   dated: bool = True, antecedent: Mention | None = None) -> list[tuple[int, Mention]]:
