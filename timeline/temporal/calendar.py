@@ -178,7 +178,9 @@ def pick_year(build, anchor: Date, tense: str | None, years=None) -> Period | No
             continue
         dist = distance(p, anchor)
         score = abs(dist)
-        if (tense == "past" and dist > 0) or (tense == "future" and dist < 0):
+        if tense == "strict_past" and dist > 0:
+            score += 10_000          # a past verb governs it: it cannot lie ahead
+        elif (tense in ("past", "strict_past") and dist > 0) or (tense == "future" and dist < 0):
             score += 120 + 3 * abs(dist)
         elif tense is None and dist > 0:
             score += dist // 2      # news mostly reports what has happened

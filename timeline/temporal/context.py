@@ -17,6 +17,11 @@ DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "my", "you
 NOT_NOUNS = {"next", "upcoming", "tomorrow", "coming", "scheduled", "expected", "forthcoming"}  # future after "the", "his"
 PASSIVE_PRESENT = {"is", "are", "be", "being", "gets", "get"}
 TOKEN = regex.compile(r"[\w'’]+")
+# a participle after these is not a finite past verb ("could be heard", "to be held")
+NOT_FINITE_BEFORE = {"be", "been", "being", "to", "could", "can", "may", "might", "should", "must",
+                     "would", "will", "not", "is", "are", "am", "get", "gets"}
+# between a governing verb and its date: nothing, or a preposition ("closed on March 20")
+GOVERNED_GAP = regex.compile(r"\s+(?:(?:on|in|at|during|by|since|of)\s+)?")
 NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
 
 
@@ -31,11 +36,17 @@ class TenseReader:
         self.not_past = {str(w).lower() for w in lists.get("not_past", [])}
         self.future_in_past = {str(w).lower() for w in lists.get("future_in_past", [])}
         not_verbs = "|".join(regex.escape(str(w)) for w in lists.get("not_verbs_after_to", [])) or "(?!)"
-        self.to_verb = regex.compile(rf"\s+to\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
+        # "agreed to sell", "agreed on Monday to end": a few words may stand between verb and "to"
+        self.to_verb = regex.compile(rf"(?:\s+(?!to\b)[\w'’]+){{0,3}}?\s+(?P<to>to)\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
 
         before = [regex.escape(str(w)).replace(r"\ ", r"\s+") for w in lists.get("future_just_before", [])]
         self.just_before = regex.compile(
             r"(?<![\w'’])(?:" + "|".join(before) + r")\s+(?:on\s+|the\s+)?$", regex.I) if before else None
+        deferral = [regex.escape(str(w)).replace(r"\ ", r"\s+") for w in lists.get("deferral_verbs", [])]
+        self.deferred = regex.compile(
+            r"(?<![\w'’])(?:" + "|".join(deferral) + r")(?:\s+[\w'’,]+){0,5}?\s+(?:until|till|to|through|into)"
+            r"\s+(?:on\s+|the\s+|next\s+)?$", regex.I) if deferral else None
+        self.reporting = {str(w).lower() for w in lists.get("reporting_verbs", [])}
 
         # cue words and phrases by their first word (a dictionary look-up per word of the
         # sentence is several times faster than one regex alternation of all the cues)
@@ -94,7 +105,7 @@ class TenseReader:
         out = []
         for start, end, k, word in self._find(s):
             low = word.lower()
-            if k == "p" and low in self.not_past:
+            if k == "p" and low in self.not_past and low not in self.future_in_past:
                 continue
             if k == "p" and word[0].isupper() and low.endswith("ed") and low not in ("said", "reported"):
                 continue  # a capitalised -ed word is more likely a name (Ahmed, United)
@@ -111,8 +122,13 @@ class TenseReader:
                     continue  # "a still unspecified date": an adjective, not a verb
                 if before and before[-1] in PASSIVE_PRESENT:
                     continue  # "unless a deal is reached by Monday": a present passive
-                if low in self.future_in_past and self.to_verb.match(s, end):
-                    kind = "future"  # "agreed to acquire", "decided to leave": still ahead
+                to = self.to_verb.match(s, end) if low in self.future_in_past else None
+                if to is not None:
+                    # "agreed to sell the unit in April": the infinitive and what follows it lie
+                    # ahead; "on Monday agreed to end the strike": the agreeing itself is past
+                    out.append((start, "past", end))
+                    out.append((to.start("to"), "future", to.end()))
+                    continue
             if kind == "past" and out and out[-1][1] == "future" and start - out[-1][2] <= 12:
                 continue  # "will be held", "would have met": the auxiliary governs
             if kind == "future" and out and out[-1][1] == "past" and start - out[-1][2] <= 8 \
@@ -128,6 +144,8 @@ class TenseReader:
         `cues`: a dict the caller keeps per text, so that a sentence's cues are found once."""
         if self.just_before is not None and self.just_before.search(text, max(0, begin - 30), begin):
             return "future"   # "effective Feb. 1", "as soon as Tuesday": ahead whatever the verb
+        if self.deferred is not None and self.deferred.search(text, max(0, begin - 70), begin):
+            return "future"   # "the vote was postponed until Friday": moved ahead, even in the past
         lo = max(0, begin - 400)
         hi = min(len(text), end + 400)
         left_text = text[lo:begin]
@@ -171,6 +189,24 @@ class TenseReader:
         if rc:
             return rc[0][1]
         return None
+
+
+    def governing_past(self, text: str, begin: int, cues) -> bool:
+        """True when a past verb other than a reporting one stands just before the expression in
+        its clause ("the plant closed on March 20"): such a date cannot lie after the anchor.
+        Call after `tense` (it reuses the sentence's cues)."""
+        for (a, b), found in cues.items():
+            if a <= begin <= b:
+                i = bisect.bisect_left(found.starts, begin) - 1
+                if i < 0:
+                    return False
+                start, kind, end = found[i]
+                gap = text[end:begin]
+                before = text[max(0, start - 12):start].lower().split()
+                return (kind == "past" and GOVERNED_GAP.fullmatch(gap) is not None
+                        and text[start:end].lower() not in self.reporting
+                        and not (before and before[-1] in NOT_FINITE_BEFORE))
+        return False
 
 
 class CueList(list):

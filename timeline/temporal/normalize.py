@@ -68,7 +68,7 @@ def n_date(g, m, rule, ctx):
         years = [y for y in (ctx.anchor.year, ctx.anchor.year - 1, ctx.anchor.year + 1)
                  if (x := cal.safe_date(y, mon, d)) and x.isoweekday() == wd] or None
     p = cal.pick_year(lambda y: (lambda x: cal.day(x) if x else None)(cal.safe_date(y, mon, d)),
-                      ctx.anchor, ctx.tense(m), years)
+                      ctx.anchor, ctx.date_tense(m), years)
     return ("DATE", _as_period(p, rule)) if p else None
 
 
@@ -166,7 +166,7 @@ def _resolve_month(mon, rel, ctx, m):
         else:
             y = a.year
         return cal.month(y, mon)
-    return cal.pick_year(lambda y: cal.month(y, mon), a, ctx.tense(m))
+    return cal.pick_year(lambda y: cal.month(y, mon), a, ctx.date_tense(m))
 
 
 @normaliser
@@ -488,6 +488,30 @@ def n_anaphor(g, m, rule, ctx):
     return "DATE", cal.relative(unit, base, int(ana))
 
 
+APPOSED = re.compile(r"\s*,\s*")
+BEFORE_NEXT = re.compile(r"\s+before\b", re.I)
+
+
+@normaliser
+def n_event_day(g, m, rule, ctx):
+    """"the day before the election was called": the day of an event.  Set off by a comma right
+    after a date it is that date; else one unit from the story's last date, in the direction of
+    "before"/"after"; with no such date the day is unknown."""
+    unit = "W" if str(g.get("u", "")).lower() == "week" else "D"
+    last = ctx.last
+    if last is not None and APPOSED.fullmatch(ctx.text, last[0], m.start()):
+        p = last[1]
+        if unit == "D" and p.granularity == "day":
+            return "DATE", cal.day(p.first)
+        if unit == "W" and p.granularity in ("day", "week"):
+            return "DATE", cal.relative("W", p.first, 0)
+    ref = ctx.reference(unit)
+    if ref is None or ref.first is None:
+        return "DATE", cal.ref("XXXX-WXX" if unit == "W" else "XXXX-XX-XX")
+    step = -1 if BEFORE_NEXT.match(ctx.text, m.end()) else 1
+    return "DATE", cal.relative(unit, ref.first, step)
+
+
 # ------------------------------------------------------------------ durations and sets
 DURATION_UNIT = {"D": ("", "D", 1), "W": ("", "W", 1), "M": ("", "M", 1), "Q": ("", "M", 3),
                  "Y": ("", "Y", 1), "E": ("", "Y", 10), "C": ("", "Y", 100), "H": ("T", "H", 1),
@@ -537,6 +561,10 @@ def n_set(g, m, rule, ctx):
     wd = g.get("wd") or g.get("wdp")
     if wd:
         return "SET", cal.ref(f"XXXX-WXX-{int(wd)}")
+    if g.get("dp"):
+        return "SET", cal.ref(f"XXXX-XX-XXT{g['dp']}")      # "every evening"
+    if g.get("season"):
+        return "SET", cal.ref(f"XXXX-{g['season']}")        # "each spring"
     if g.get("u"):
         v = (rule.params.get("values") or {}).get(str(g["u"]).lower())
         return ("SET", cal.ref(v)) if v else None
@@ -547,6 +575,14 @@ def n_set(g, m, rule, ctx):
         return None
     every = EVERY_N.get(str(g.get("every") or "").lower(), 1)   # "every two years": P2Y
     return "SET", cal.ref(duration_value(every, unit))
+
+
+@normaliser
+def n_elapsed(g, m, rule, ctx):
+    """A race time "2:04:35": hours, minutes, seconds as a DURATION."""
+    h, mi, sec = int(g["eh"]), int(g["em"]), int(g["es"])
+    parts = "".join(f"{v}{u}" for v, u in ((h, "H"), (mi, "M"), (sec, "S")) if v)
+    return "DURATION", cal.ref(f"PT{parts or '0S'}")
 
 
 EVERY_N = {"other": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}

@@ -42,6 +42,7 @@ class Context:
     ref: Period | None = None            # the date the story mentioned last
     refs: list = field(default_factory=list)
     forced_tense: str | None = None
+    last: tuple | None = None            # (end offset, Period) of the expression tagged last
     _tense_cache: dict = field(default_factory=dict)
     _cues: dict = field(default_factory=dict)   # sentence -> its tense cues
 
@@ -70,6 +71,14 @@ class Context:
         if key not in self._tense_cache:
             self._tense_cache[key] = self.reader.tense(self.text, m.start(), m.end(), mode, self._cues)
         return self._tense_cache[key]
+
+    def date_tense(self, m) -> str | None:
+        """The tense for choosing a date's year: "strict_past" when a past verb governs the date
+        directly ("closed on March 20": never after the anchor), else `tense`."""
+        t = self.tense(m)
+        if t == "past" and not self.forced_tense and self.reader.governing_past(self.text, m.start(), self._cues):
+            return "strict_past"
+        return t
 
 
 TOKEN = re.compile(r"[a-z]+|\d+[a-z]*")   # on the lower-cased text
@@ -262,6 +271,8 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
         typ, p = res
         out.append(Timex(text[b:e], b, e, typ, p.value, p.mod, p.first, p.last,
                          OUT_GRANULARITY.get(p.granularity, p.granularity)))
+        if p.first is not None:
+            ctx.last = (e, p)
         if is_dateline and p.first is not None:
             ctx.anchor = p.first                  # the item's relative dates hang on its dateline
             ctx.set_ref(p)
