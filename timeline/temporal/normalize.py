@@ -175,10 +175,14 @@ def n_month(g, m, rule, ctx):
     if not mon:
         return None
     if g.get("year"):
-        return "DATE", cal.month(_year(g["year"]), mon)
-    if rule.params.get("rel_year"):
-        return "DATE", cal.month(ctx.anchor.year + int(g["rel"]), mon)
-    return "DATE", _resolve_month(mon, g.get("rel"), ctx, m)
+        p = cal.month(_year(g["year"]), mon)
+    elif rule.params.get("rel_year"):
+        p = cal.month(ctx.anchor.year + int(g["rel"]), mon)
+    else:
+        p = _resolve_month(mon, g.get("rel"), ctx, m)
+    if rule.params.get("day_unknown") and p is not None:   # "that March day": a day in that month
+        p = Period(f"{p.value}-XX", "month", p.first, p.last)
+    return "DATE", p
 
 
 @normaliser

@@ -18,6 +18,27 @@ from .normalize import NORMALISERS
 # A digest item's heading: "Headline – Source (April 10)" or "Headline – Source – April 23".
 HEADING = regex.compile(r"^(?=[^\n]{12,250}$)[^\n]*\S\s[–—-]\s[^\n]*[^\s.!?:;,\"”]$", regex.M)
 
+# A letter or message dated in the text: the relative dates of the quote that follows count
+# from its date ("a letter dated March 3 said: \"I will come next week\"").
+DATED = regex.compile(r"\b(?:dated|sent|written|posted|signed|issued)\s+(?:on\s+)?$", regex.I)
+QUOTE_OPEN = regex.compile(r"[\"“]")
+QUOTE_CLOSE = {"\"": "\"", "“": "”"}
+
+
+def _dated_quote(text: str, b: int, e: int):
+    """(start, end) of the quotation a date like "dated March 3" introduces, if one opens in
+    the same sentence or right after it."""
+    if not DATED.search(text, max(0, b - 20), b):
+        return None
+    q = QUOTE_OPEN.search(text, e, min(len(text), e + 250))
+    if q is None or "\n\n" in text[e:q.start()]:
+        return None
+    close = text.find(QUOTE_CLOSE[q.group()], q.end())
+    if close < 0:
+        close = text.find("\n\n", q.end())
+    return q.end(), (close if close >= 0 else len(text))
+
+
 _readers: dict = {}
 GRAN_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "half": 4, "year": 5,
              "decade": 6, "century": 7}
@@ -243,6 +264,7 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
     heads = _headings(text) if queue else []
     head_starts = [h[0] for h in heads]
     current_head = None
+    quote = None          # (start, end, anchor outside it) of a dated quotation being read
     out = []
     i = 0
     while i < len(queue):
@@ -258,6 +280,8 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
             ctx.set_ref(None)
         is_dateline = (in_head and not text[e:head[1]].strip(" )]–—-")
                        and _source_before(text, head[0], b))
+        if quote is not None and b >= quote[1]:
+            ctx.anchor, quote = quote[2], None       # out of the quotation: back to the story's anchor
         if is_dateline:
             ctx.anchor, ctx.forced_tense = dct, "past"
         res = normalise_one(c, ctx)
@@ -273,6 +297,10 @@ def tag(text: str, dct, grammar: gr.Grammar | None = None) -> list[Timex]:
                          OUT_GRANULARITY.get(p.granularity, p.granularity)))
         if p.first is not None:
             ctx.last = (e, p)
+        span = _dated_quote(text, b, e) if typ == "DATE" and p.granularity == "day" else None
+        if span is not None:
+            quote = (span[0], span[1], ctx.anchor if quote is None else quote[2])
+            ctx.anchor = p.first
         if is_dateline and p.first is not None:
             ctx.anchor = p.first                  # the item's relative dates hang on its dateline
             ctx.set_ref(p)
