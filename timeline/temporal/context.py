@@ -144,6 +144,8 @@ class TenseReader:
         `cues`: a dict the caller keeps per text, so that a sentence's cues are found once."""
         if self.just_before is not None and self.just_before.search(text, max(0, begin - 30), begin):
             return "future"   # "effective Feb. 1", "as soon as Tuesday": ahead whatever the verb
+        if _in_imperative_quote(text, begin):
+            return "future"   # "Meet me Sunday at noon," he wrote: a plan, ahead of the quote's time
         if self.deferred is not None and self.deferred.search(text, max(0, begin - 70), begin):
             return "future"   # "the vote was postponed until Friday": moved ahead, even in the past
         lo = max(0, begin - 400)
@@ -207,6 +209,19 @@ class TenseReader:
                         and text[start:end].lower() not in self.reporting
                         and not (before and before[-1] in NOT_FINITE_BEFORE))
         return False
+
+
+IMPERATIVE = regex.compile(r"\s*(?:[Pp]lease\s+)?(?:[Ll]et[’']s\b|(?:[Cc]ome|[Mm]eet|[Cc]all|[Jj]oin|[Ss]ee|[Vv]isit|[Tt]ell|[Ww]rite|[Ee]mail|[Tt]ext|[Ss]end|[Bb]ring|[Gg]ive|[Ll]et|[Ww]atch|[Tt]une\s+in|[Vv]ote)\s+(?:me|us|you|him|her|them|in|on|for|back)\b|(?:[Dd]on[’']t|[Dd]o\s+not)\s+[a-z]+)")
+
+
+def _in_imperative_quote(text: str, begin: int) -> bool:
+    """True when the expression stands in a quotation that opens with a command or a proposal
+    ("Meet me Sunday at noon", "Let's talk on Friday", "Don't call before Monday")."""
+    lo = max(0, begin - 200)
+    q = max(text.rfind("“", lo, begin), text.rfind('"', lo, begin))
+    if q < 0 or "”" in text[q:begin] or text.count('"', lo, q) % 2 or "\n" in text[q:begin]:
+        return False
+    return IMPERATIVE.match(text, q + 1) is not None
 
 
 class CueList(list):
