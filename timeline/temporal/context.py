@@ -148,14 +148,7 @@ class TenseReader:
             return "future"   # "Meet me Sunday at noon," he wrote: a plan, ahead of the quote's time
         if self.deferred is not None and self.deferred.search(text, max(0, begin - 70), begin):
             return "future"   # "the vote was postponed until Friday": moved ahead, even in the past
-        lo = max(0, begin - 400)
-        hi = min(len(text), end + 400)
-        left_text = text[lo:begin]
-        breaks = [m.end() for m in SENT_BREAK.finditer(left_text)]
-        s_start = lo + (breaks[-1] if breaks else 0)
-        m = SENT_BREAK.search(text, end, hi)
-        s_end = m.start() if m else hi
-        key = (s_start, s_end)
+        key = s_start, s_end = _sentence(text, begin, end)
         found = cues.get(key) if cues is not None else None
         if found is None:   # the cues of the sentence, as offsets in the text
             found = CueList([(a + s_start, k, b + s_start) for a, k, b in self._cues(text[s_start:s_end])])
@@ -193,22 +186,31 @@ class TenseReader:
         return None
 
 
-    def governing_past(self, text: str, begin: int, cues) -> bool:
+    def governing_past(self, text: str, begin: int, end: int, cues) -> bool:
         """True when a past verb other than a reporting one stands just before the expression in
         its clause ("the plant closed on March 20"): such a date cannot lie after the anchor.
         Call after `tense` (it reuses the sentence's cues)."""
-        for (a, b), found in cues.items():
-            if a <= begin <= b:
-                i = bisect.bisect_left(found.starts, begin) - 1
-                if i < 0:
-                    return False
-                start, kind, end = found[i]
-                gap = text[end:begin]
-                before = text[max(0, start - 12):start].lower().split()
-                return (kind == "past" and GOVERNED_GAP.fullmatch(gap) is not None
-                        and text[start:end].lower() not in self.reporting
-                        and not (before and before[-1] in NOT_FINITE_BEFORE))
-        return False
+        found = cues.get(_sentence(text, begin, end))
+        if not found:
+            return False
+        i = bisect.bisect_left(found.starts, begin) - 1
+        if i < 0:
+            return False
+        start, kind, end = found[i]
+        before = text[max(0, start - 12):start].lower().split()
+        return (kind == "past" and GOVERNED_GAP.fullmatch(text, end, begin) is not None
+                and text[start:end].lower() not in self.reporting
+                and not (before and before[-1] in NOT_FINITE_BEFORE))
+
+
+def _sentence(text: str, begin: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentence around text[begin:end] (looking at most 400 characters out)."""
+    lo = max(0, begin - 400)
+    hi = min(len(text), end + 400)
+    breaks = [m.end() for m in SENT_BREAK.finditer(text, lo, begin)]
+    s_start = breaks[-1] if breaks else lo
+    m = SENT_BREAK.search(text, end, hi)
+    return s_start, (m.start() if m else hi)
 
 
 IMPERATIVE = regex.compile(r"\s*(?:[Pp]lease\s+)?(?:[Ll]et[’']s\b|(?:[Cc]ome|[Mm]eet|[Cc]all|[Jj]oin|[Ss]ee|[Vv]isit|[Tt]ell|[Ww]rite|[Ee]mail|[Tt]ext|[Ss]end|[Bb]ring|[Gg]ive|[Ll]et|[Ww]atch|[Tt]une\s+in|[Vv]ote)\s+(?:me|us|you|him|her|them|in|on|for|back)\b|(?:[Dd]on[’']t|[Dd]o\s+not)\s+[a-z]+)")

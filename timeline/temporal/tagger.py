@@ -97,7 +97,7 @@ class Context:
         """The tense for choosing a date's year: "strict_past" when a past verb governs the date
         directly ("closed on March 20": never after the anchor), else `tense`."""
         t = self.tense(m)
-        if t == "past" and not self.forced_tense and self.reader.governing_past(self.text, m.start(), self._cues):
+        if t == "past" and not self.forced_tense and self.reader.governing_past(self.text, m.start(), m.end(), self._cues):
             return "strict_past"
         return t
 
