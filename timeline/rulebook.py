@@ -20,6 +20,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from .labels import template_problem
 from .patterns import compile_pattern, slow_on_adversarial_input
 from .wordlists import check_entry
+from .yaml_errors import describe as describe_yaml_error
 
 SHARED_FILES = ("actors.yaml", "language.yaml")
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -436,10 +437,8 @@ def _load_file(path: Path, schema: Schema, errors: list[RuleFileError]):
     try:
         data, lines = load_yaml_with_lines(text)
     except yaml.MarkedYAMLError as exc:
-        # the parser may point one line past the end of a truncated file
-        mark = exc.problem_mark or exc.context_mark
-        line = min((mark.line + 1) if mark else 1, last)
-        errors.append(RuleFileError(name, line, f"not valid YAML: {exc.problem}"))
+        line, message = describe_yaml_error(text, exc)  # where the broken token starts, not where it was noticed
+        errors.append(RuleFileError(name, min(line, last), message))
         return None, {}
     except yaml.YAMLError as exc:
         errors.append(RuleFileError(name, 1, f"not valid YAML: {exc}"))
