@@ -71,6 +71,7 @@ class Mention:
     move: str | None = None  # its status, when the type calls it a move of its own (`distinct_statuses`)
     actor: str | None = None  # the acting country, for types whose moves differ by actor (`distinct_actors`)
     kind: str | None = None  # the rule's kind: mentions of two kinds never merge (a visit, a meeting)
+    repeats: int = 1  # as an event's source: how often the article has this sentence (a repeated paragraph)
 
 
 class Classifier:
