@@ -365,7 +365,7 @@ def test_a_truncated_file_is_blamed_on_its_last_line(tmp_path):
     folder = fresh_copy(tmp_path / "rules")
     path = folder / "parade.yaml"
     path.write_text("type: parade\nforbidden: [a, b", encoding="utf-8")
-    assert check_rules(folder)[0] == [f"{path}:2: not valid YAML: did not find expected ',' or ']'"]
+    assert check_rules(folder)[0] == [f"{path}:2: not valid YAML: this '[' is not closed: line 2 reads 'forbidden: [a, b'"]
 
 
 def test_folders_and_dangling_links_named_yaml_are_errors_and_lock_files_are_ignored(tmp_path):

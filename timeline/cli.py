@@ -119,14 +119,19 @@ def cmd_rules_diff(args) -> int:
     from .rulebook import DEFAULT_RULES_DIR, RulebookInvalid
     from .rulediff import DiffError, rules_diff
 
+    if args.against and args.rev:
+        print("timeline rules diff: give --against OLD_DIR or --rev REV, not both", file=sys.stderr)
+        return 2
+    rev = args.rev or "HEAD"
     try:
-        changes = rules_diff(args.dir or DEFAULT_RULES_DIR, args.corpus, args.rev)
+        changes = rules_diff(args.dir or DEFAULT_RULES_DIR, args.corpus, rev, args.against)
     except (DiffError, RulebookInvalid) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     for change in changes:
         print(change)
-    print(f"{len(changes)} change(s) against the rules committed at {args.rev}")
+    old = f"the rules in {args.against}" if args.against else f"the rules committed at {rev}"
+    print(f"{len(changes)} change(s) against {old}")
     return 0
 
 
@@ -194,10 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = rules_sub.add_parser("check", help="validate the rule files and run every example they carry")
     check.add_argument("dir", nargs="?", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
     check.set_defaults(func=cmd_rules_check)
-    diff = rules_sub.add_parser("diff", help="events that appear, disappear or change between committed and working rules")
+    diff = rules_sub.add_parser("diff", help="events that appear, disappear or change between two rule sets: "
+                                             "OLD_DIR's (or the rules committed in git) and DIR's")
     diff.add_argument("dir", nargs="?", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    diff.add_argument("--against", default=None, metavar="OLD_DIR",
+                      help="the old rules: any folder, in or out of git (default: the rules committed in git)")
     diff.add_argument("--corpus", default=os.environ.get("TIMELINE_CORPUS_DIR") or str(_default_corpus()))
-    diff.add_argument("--rev", default="HEAD", help="git revision of the committed rules (default HEAD)")
+    diff.add_argument("--rev", default=None, help="without --against: git revision of the committed rules (default HEAD)")
     diff.set_defaults(func=cmd_rules_diff)
     return parser
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .mentions import GRANULARITY_ORDER as GRANULARITY_RANK
 from .mentions import Mention
@@ -200,7 +200,7 @@ def build_event(cluster: list[Mention]) -> Event:
         conflicts = [{"article": m.article, "published": m.published, "date_text": m.date_text,
                       "start": m.start, "end": m.end}
                      for m in sorted(claims.values(), key=lambda m: (m.start, m.end, m.published, m.article))]
-    sources = sorted(cluster, key=lambda m: (m.published, m.article, m.sentence_begin))
+    sources = once_each(cluster)
     # The label: the most specific template that a source of the winning rule could fill
     # ("Xi Jinping's visit to Moscow" over "Xi Jinping's trip").
     label = min((m for m in cluster if m.rule == best.rule),
@@ -212,6 +212,19 @@ def build_event(cluster: list[Mention]) -> Event:
         status=latest.status,  # the latest report knows best: announced, then held or cancelled
         sources=sources, conflicts=conflicts,
     )
+
+
+def once_each(mentions) -> list[Mention]:
+    """Sources in timeline order, an identical sentence of one article once: its first occurrence,
+    with `repeats` saying how many places of the article hold it (a paragraph a scraped page repeats)."""
+    ordered = sorted(mentions, key=lambda m: (m.published, m.article, m.sentence_begin))
+    places: dict[tuple, set[int]] = {}
+    first: dict[tuple, Mention] = {}
+    for mention in ordered:
+        key = (mention.article, mention.sentence)
+        places.setdefault(key, set()).add(mention.sentence_begin)
+        first.setdefault(key, mention)
+    return [m if len(places[k]) == 1 else replace(m, repeats=len(places[k])) for k, m in first.items()]
 
 
 def _dedupe_ids(events: list[Event]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .rulebook import INVOLVING_KINDS as INVOLVING
 from .rulebook import EventType, Lexicon, Rule
+from .patterns import TriggerPattern
 from .sentence_dates import (PRESENT_PERFECT, in_framing_year, is_bound, is_clock_of, is_dateline, is_other_zone,
                              is_report_date, local_by_other_zone, relative_to_event)
 from .temporal import Timex
@@ -132,7 +133,7 @@ class SentenceReader:
         self.rule_matchers: dict[str, tuple] = {}
         for event_type in types:
             for rule in event_type.rules:
-                patterns = [re.compile(p, re.IGNORECASE) for p in rule.trigger_patterns]
+                patterns = [TriggerPattern(p, rule.id, f"{rule.file}:{rule.line}") for p in rule.trigger_patterns]
                 self.rule_matchers[rule.id] = (
                     WordMatcher(rule.triggers, irregular), patterns,
                     WordMatcher(rule.required, irregular), WordMatcher(rule.forbidden, irregular),

@@ -62,7 +62,8 @@ def timelinejs(events) -> dict:
     slides = []
     for event in events:
         source_lines = "".join(
-            f"<p>{html.escape(s.sentence)} <em>({html.escape(s.title or s.article)}, {s.published.isoformat()})</em></p>"
+            f"<p>{html.escape(s.sentence)} <em>({html.escape(s.title or s.article)}, {s.published.isoformat()}"
+            f"{_repeated(s.repeats)})</em></p>"
             for s in event.sources[:5]
         )
         slide = {
@@ -77,6 +78,11 @@ def timelinejs(events) -> dict:
             slide["display_date"] = html.escape(shown)
         slides.append(slide)
     return {"events": slides}
+
+
+def _repeated(times: int) -> str:
+    """What a source line says of a sentence the article repeats (it is listed once)."""
+    return "" if times <= 1 else ", twice in the article" if times == 2 else f", {times} times in the article"
 
 
 def _ics_escape(text: str) -> str:

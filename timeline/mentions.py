@@ -5,7 +5,6 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-import string
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from .articles import Article
 from .discourse import read_discourse
 from .engine import RuleEngine
 from .features import NO_DATE, Reading, SentenceReader
+from .labels import make_label
 from .rulebook import EventType, Rule, Rulebook
 from .sentences import Sentence, split_sentences
 from .temporal import Timex, tag
@@ -71,6 +71,7 @@ class Mention:
     move: str | None = None  # its status, when the type calls it a move of its own (`distinct_statuses`)
     actor: str | None = None  # the acting country, for types whose moves differ by actor (`distinct_actors`)
     kind: str | None = None  # the rule's kind: mentions of two kinds never merge (a visit, a meeting)
+    repeats: int = 1  # as an event's source: how often the article has this sentence (a repeated paragraph)
 
 
 class Classifier:
@@ -449,13 +450,3 @@ def join_names(names) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def make_label(templates, values: dict[str, str]) -> tuple[str, int]:
-    """The first template whose {blanks} can all be filled, and its position in the list."""
-    for rank, template in enumerate(templates):
-        needed = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-        if all(values.get(name) for name in needed):
-            text = template.format_map(values)
-            return text[:1].upper() + text[1:], rank
-    return values.get("Trigger") or templates[-1], len(templates)

@@ -13,10 +13,14 @@ import re._parser as sre_parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from .labels import template_problem
+from .patterns import compile_pattern, slow_on_adversarial_input
 from .wordlists import check_entry
+from .yaml_errors import describe as describe_yaml_error
 
 SHARED_FILES = ("actors.yaml", "language.yaml")
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -158,7 +162,6 @@ class ExamplesSchema(Schema):
 MAX_PATTERN_LENGTH = 300
 MAX_UNBOUNDED = 4  # '*', '+' or '{n,}' in one pattern
 MAX_OUTER_REPEAT = 3  # '(?:\\s+\\w+){0,3}' is fine: at most cubic, on one sentence
-PATTERN_PROBE_SECONDS = 0.5  # on a 5,000-character probe sentence; sane patterns take microseconds
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None))
 
 
@@ -220,26 +223,6 @@ def _distinct_starts(branches) -> bool:
     return len(set(firsts)) == len(firsts)
 
 
-def _probe_is_slow(pattern: str) -> bool:
-    """Run the pattern (with the `regex` module, which can stop a match) on sentences built to make
-    backtracking patterns slow; True when one takes longer than PATTERN_PROBE_SECONDS."""
-    import regex
-
-    try:
-        compiled = regex.compile(pattern, regex.IGNORECASE | regex.V0)
-    except regex.error:
-        return False  # `re` accepted it; the static checks are all we can do
-    letters = "".join(dict.fromkeys(c for c in pattern if c.isalnum())) or "a"
-    probes = ["a" * 5000 + "!", "a " * 2500 + "!", " " * 5000 + "!", (letters * 5000)[:5000] + "!",
-              ((letters + " ") * 5000)[:5000] + "!"]
-    try:
-        for probe in probes:
-            compiled.search(probe, timeout=PATTERN_PROBE_SECONDS)
-    except TimeoutError:
-        return True
-    return False
-
-
 def _check_patterns(patterns):
     problems = {}
     for i, pattern in enumerate(patterns):
@@ -251,13 +234,22 @@ def _check_patterns(patterns):
         except (re.error, OverflowError, RecursionError) as exc:
             problems[i] = [f"bad regular expression {pattern!r}: {getattr(exc, 'msg', None) or exc}"]
             continue
-        risk = _backtracking_risk(pattern)
-        if risk is None and _probe_is_slow(pattern):
-            risk = f"matching takes more than {PATTERN_PROBE_SECONDS} s on a long sentence"
+        try:
+            compile_pattern(pattern)  # what runs the pattern (timeline/patterns.py)
+        except (regex.error, OverflowError, RecursionError) as exc:
+            problems[i] = [f"bad regular expression {pattern!r}: {exc}"]
+            continue
+        risk = _backtracking_risk(pattern) or slow_on_adversarial_input(pattern)
         if risk:
             problems[i] = [f"regular expression {pattern!r} refused: {risk}"]
     if problems:
         raise ValidationError(problems)
+
+
+def _check_template(template: str) -> None:
+    problem = template_problem(template)
+    if problem:
+        raise ValidationError(problem)
 
 
 class RuleSchema(Schema):
@@ -283,7 +275,7 @@ class RuleSchema(Schema):
     kind = fields.String(load_default="", validate=validate.Regexp(r"^[a-z0-9_-]*$"))
     announcements = fields.Boolean(load_default=False)
     priority = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=1000))
-    label = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
+    label = fields.List(fields.String(validate=[validate.Length(min=1), _check_template]), required=True,
                         validate=validate.Length(min=1))
     examples = fields.Nested(ExamplesSchema, required=True)
 
@@ -371,6 +363,9 @@ class Rule:
     examples_no_match: tuple[str, ...]
     file: str
     line: int
+    label_lines: tuple[int, ...] = ()  # the line of each label template, of each example below
+    match_lines: tuple[int, ...] = ()
+    no_match_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -442,10 +437,8 @@ def _load_file(path: Path, schema: Schema, errors: list[RuleFileError]):
     try:
         data, lines = load_yaml_with_lines(text)
     except yaml.MarkedYAMLError as exc:
-        # the parser may point one line past the end of a truncated file
-        mark = exc.problem_mark or exc.context_mark
-        line = min((mark.line + 1) if mark else 1, last)
-        errors.append(RuleFileError(name, line, f"not valid YAML: {exc.problem}"))
+        line, message = describe_yaml_error(text, exc)  # where the broken token starts, not where it was noticed
+        errors.append(RuleFileError(name, min(line, last), message))
         return None, {}
     except yaml.YAMLError as exc:
         errors.append(RuleFileError(name, 1, f"not valid YAML: {exc}"))
@@ -468,6 +461,10 @@ def _load_file(path: Path, schema: Schema, errors: list[RuleFileError]):
                 message = f"unknown key {path_[-1]!r}"
             errors.append(RuleFileError(name, line_of(lines, tuple(path_)), f"{where}: {message}" if where else message))
         return None, {}
+
+
+def _item_lines(lines: dict[tuple, int], path: tuple, count: int) -> tuple[int, ...]:
+    return tuple(line_of(lines, path + (i,)) for i in range(count))
 
 
 def rule_files(folder: Path) -> list[Path]:
@@ -523,6 +520,10 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                 labels=tuple(raw["label"]),
                 examples_match=tuple(raw["examples"]["match"]),
                 examples_no_match=tuple(raw["examples"]["no_match"]), file=str(path), line=line,
+                label_lines=_item_lines(lines, ("rules", index, "label"), len(raw["label"])),
+                match_lines=_item_lines(lines, ("rules", index, "examples", "match"), len(raw["examples"]["match"])),
+                no_match_lines=_item_lines(lines, ("rules", index, "examples", "no_match"),
+                                           len(raw["examples"]["no_match"])),
             ))
         if path.stem != data["type"]:
             errors.append(RuleFileError(str(path), line_of(lines, ("type",)),

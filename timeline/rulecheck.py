@@ -1,8 +1,12 @@
-"""`timeline rules check`: validate the rule files and run every example they carry."""
+"""`timeline rules check`: validate the rule files, fill every label template once and run every
+example they carry; a failing example is reported at its own line, with the conditions that failed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .engine import evaluate, rule_condition
+from .features import NO_DATE
+from .labels import SAMPLE, fill
 from .mentions import Classifier
 from .rulebook import Rule, RulebookInvalid, load_rulebook
 from .temporal import tag
@@ -14,6 +18,8 @@ class ExampleResult:
     sentence: str
     expected: bool
     fired: bool
+    line: int = 0  # the example's own line in the rule file
+    reason: str = ""  # why it fired or did not
 
     @property
     def ok(self) -> bool:
@@ -21,25 +27,81 @@ class ExampleResult:
 
     def __str__(self) -> str:
         wanted = "should match" if self.expected else "should NOT match"
-        return f"{self.rule.file}:{self.rule.line}: {self.rule.id}: example {wanted}: {self.sentence!r}"
+        because = f": {self.reason}" if self.reason else ""
+        return f"{self.rule.file}:{self.line or self.rule.line}: {self.rule.id}: example {wanted}{because}: {self.sentence!r}"
+
+
+def _failed_terms(rule: Rule, index: int, features: dict) -> list[str]:
+    """The rule's conditions the features do not meet, said in the terms of the rule file."""
+    reasons = []
+    for term in rule_condition(rule, index)["$and"]:
+        if evaluate(term, features):
+            continue
+        (key, value), = term.items()
+        name, expected = next(iter(value.items())) if key.startswith("$") else (key, value)
+        got = features.get(name)
+        if name.startswith("t_"):
+            reasons.append("no trigger of the rule (triggers, trigger_patterns)")
+        elif name.startswith("neg_"):
+            reasons.append("the trigger is negated")
+        elif name.startswith("req_"):
+            reasons.append("none of the 'required' words")
+        elif name.startswith("forb_"):
+            reasons.append("a 'forbidden' word near the trigger")
+        elif name.startswith("dist_"):
+            reasons.append("no date (needs_date)" if got is None or got >= NO_DATE else
+                           f"the nearest date is {got} words from the trigger (date_within: {expected})")
+        elif name.startswith("hedged_"):
+            reasons.append("the trigger is hedged (refuse_hedged)")
+        elif name == "domestic":
+            reasons.append("everyone named belongs to one country (refuse_domestic)")
+        elif name != "kind":
+            kind = name.rsplit("_", 1)[0] if name[-1:].isdigit() else name
+            reasons.append(f"involving {kind}: {got or 0} named, {expected} needed")
+    return reasons
+
+
+def example_outcome(classifier: Classifier, rule: Rule, sentence: str, published) -> tuple[bool, str]:
+    """(whether the rule fires on the sentence, why it does or does not)."""
+    event_type = next(t for t in classifier.rulebook.types if t.name == rule.type)
+    reading = classifier.reader.read(sentence, tag(sentence, published), published=published)
+    features, hits = classifier.reader.features(event_type, reading)
+    fired = rule.id in classifier.engine.fired_rules(event_type.name, features)
+    if fired:
+        hit = hits.get(rule.id)
+        return True, f"the rule fired on {hit.text!r}" if hit is not None else "the rule fired"
+    index = event_type.rules.index(rule)
+    return False, "; ".join(_failed_terms(rule, index, features))
 
 
 def rule_fires(classifier: Classifier, rule: Rule, sentence: str, published) -> bool:
-    event_type = next(t for t in classifier.rulebook.types if t.name == rule.type)
-    reading = classifier.reader.read(sentence, tag(sentence, published), published=published)
-    features, _ = classifier.reader.features(event_type, reading)
-    return rule.id in classifier.engine.fired_rules(event_type.name, features)
+    return example_outcome(classifier, rule, sentence, published)[0]
 
 
 def run_examples(classifier: Classifier) -> list[ExampleResult]:
     results = []
     for event_type in classifier.rulebook.types:
         for rule in event_type.rules:
-            for expected, sentences in ((True, rule.examples_match), (False, rule.examples_no_match)):
-                for sentence in sentences:
-                    fired = rule_fires(classifier, rule, sentence, event_type.examples_published)
-                    results.append(ExampleResult(rule, sentence, expected, fired))
+            for expected, sentences, lines in ((True, rule.examples_match, rule.match_lines),
+                                               (False, rule.examples_no_match, rule.no_match_lines)):
+                for i, sentence in enumerate(sentences):
+                    fired, reason = example_outcome(classifier, rule, sentence, event_type.examples_published)
+                    line = lines[i] if i < len(lines) else rule.line
+                    results.append(ExampleResult(rule, sentence, expected, fired, line, reason))
     return results
+
+
+def render_labels(rulebook) -> list[str]:
+    """Fill every label template once with sample values: 'file:line: ...' for each that fails."""
+    problems = []
+    for rule in rulebook.rules:
+        for i, template in enumerate(rule.labels):
+            try:
+                fill(template, SAMPLE)
+            except Exception as exc:  # noqa: BLE001 - the schema refuses these; this is the proof
+                line = rule.label_lines[i] if i < len(rule.label_lines) else rule.line
+                problems.append(f"{rule.file}:{line}: {rule.id}: label {template!r} cannot be filled: {exc}")
+    return problems
 
 
 def check_rules(directory=None) -> tuple[list[str], str]:
@@ -50,9 +112,10 @@ def check_rules(directory=None) -> tuple[list[str], str]:
         return [str(e) for e in exc.errors], f"{len(exc.errors)} error(s) in the rule files"
     from .pipeline import classifier_for
 
+    label_problems = render_labels(rulebook)
     classifier = classifier_for(rulebook.directory)
     results = run_examples(classifier)
     failed = [str(r) for r in results if not r.ok]
     summary = (f"{len(rulebook.rules)} rules in {len(rulebook.types)} files, version {rulebook.version}: "
                f"{len(results) - len(failed)} of {len(results)} examples pass")
-    return failed, summary
+    return label_problems + failed, summary

@@ -1,10 +1,12 @@
 """`timeline rules diff`: what an edit of the rule files does to the timeline.
 
-The committed rule files (git, REV:rules/) and the working copy each build the timeline of a
-corpus; events are paired across the two when they share a source sentence.
+Two rule sets each build the timeline of a corpus: an old folder (`--against OLD_DIR`, any folder,
+in or out of git) or, without it, the rule files committed in git (REV:rules/); and the folder
+edited. Events are paired across the two when they share a source sentence.
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -22,12 +24,24 @@ class DiffError(RuntimeError):
 
 def committed_rules(rules_dir: Path, rev: str, target: Path) -> Path:
     """Write the rule files as committed at `rev` into `target`."""
+    if not rules_dir.is_dir():
+        raise DiffError(f"{rules_dir}:1: no such rules folder")
+    git_program = shutil.which("git")
+    if git_program is None:
+        raise DiffError(f"{rules_dir}: comparing with the committed rules needs git, which is not installed; "
+                        "give the old rules with --against OLD_DIR")
+
     def git(*args, where=rules_dir) -> str:
-        done = subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True)
+        done = subprocess.run([git_program, "-C", str(where), *args], capture_output=True, text=True)
         if done.returncode != 0:
             raise DiffError(f"{rules_dir}: git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
         return done.stdout
 
+    inside = subprocess.run([git_program, "-C", str(rules_dir), "rev-parse", "--is-inside-work-tree"],
+                            capture_output=True, text=True)
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise DiffError(f"{rules_dir} is not in a git checkout, so there are no committed rules to compare with; "
+                        "give the old rules with --against OLD_DIR")
     top = git("rev-parse", "--show-toplevel").strip()
     prefix = git("rev-parse", "--show-prefix").strip()
     listing = git("ls-tree", "--name-only", rev, "--", prefix or ".", where=top)
@@ -89,11 +103,16 @@ def diff_events(before: list[Event], after: list[Event]) -> list[Change]:
     return changes
 
 
-def rules_diff(rules_dir, corpus, rev: str = "HEAD") -> list[Change]:
+def rules_diff(rules_dir, corpus, rev: str = "HEAD", against=None) -> list[Change]:
+    """The changes from the old rules (the folder `against`, else those committed at `rev`) to
+    `rules_dir`'s, over the articles of `corpus`."""
     rules_dir = Path(rules_dir)
     articles, _ = load_paths([corpus])
-    with tempfile.TemporaryDirectory(prefix="rules-") as tmp:
-        old = classifier_for(committed_rules(rules_dir, rev, Path(tmp)))
-        before = _events(old, articles)
+    if against is not None:
+        before = _events(classifier_for(Path(against)), articles)
+    else:
+        with tempfile.TemporaryDirectory(prefix="rules-") as tmp:
+            old = classifier_for(committed_rules(rules_dir, rev, Path(tmp)))
+            before = _events(old, articles)
     after = _events(classifier_for(rules_dir), articles)
     return diff_events(before, after)

@@ -24,6 +24,7 @@ class SourceSchema(Schema):
     rule = fields.String(required=True)
     rules_version = fields.String()
     status = fields.String()
+    repeats = fields.Integer()  # how often the article has this sentence (a repeated paragraph): listed once
 
 
 class ConflictSchema(Schema):
@@ -73,7 +74,7 @@ def mention_source(mention) -> dict:
         "sentence": mention.sentence, "sentence_begin": mention.sentence_begin, "sentence_end": mention.sentence_end,
         "date_text": mention.date_text, "date_begin": mention.date_begin, "date_end": mention.date_end,
         "start": mention.start, "end": mention.end, "rule": mention.rule, "rules_version": mention.rules_version,
-        "status": mention.status,
+        "status": mention.status, "repeats": mention.repeats,
     }
 
 

@@ -251,7 +251,7 @@ def event_digest(event: Event, rules_version: str) -> str:
     by where it is; cheap enough to compute for every event a write merges again."""
     parts = [event.id, event.type, event.label, str(event.start), str(event.end), event.granularity or "",
              event.status or "", rules_version, repr(event.conflicts)]
-    parts += [f"{m.article}:{m.sentence_begin}:{m.date_begin}:{m.rule}" for m in event.sources]
+    parts += [f"{m.article}:{m.sentence_begin}:{m.date_begin}:{m.rule}:{m.repeats}" for m in event.sources]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
 
 
