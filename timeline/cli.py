@@ -89,6 +89,47 @@ def cmd_tag(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    """Why each sentence of a text (or of an article file with front matter) is or is not an event."""
+    from .articles import ArticleRejected, FRONT_MATTER, parse_article
+    from .explain import as_text, explain
+    from .pipeline import classifier_for
+    from .rulebook import RulebookInvalid
+
+    name = "stdin" if args.file in (None, "-") else args.file
+    try:
+        if args.file in (None, "-"):
+            raw = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as handle:
+                raw = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 2
+    title, text, published = "", raw, args.published
+    if FRONT_MATTER.match(raw):
+        try:
+            article = parse_article(raw, name)
+        except ArticleRejected as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        title, text, published = article.title, article.body, args.published or article.published
+    if published is None:
+        print(f"{name}: --published YYYY-MM-DD is needed for a text without front matter", file=sys.stderr)
+        return 2
+    try:
+        classifier = classifier_for(args.rules)
+    except RulebookInvalid as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    answer = explain(classifier, text, published, title)
+    if args.format == "json":
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(as_text(answer))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from api import create_app
     from api.server import serve
@@ -169,6 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--dct", type=_date, required=True, help="document creation time, YYYY-MM-DD")
     tag.add_argument("file", nargs="?", default="-", metavar="FILE|-")
     tag.set_defaults(func=cmd_tag)
+
+    why = sub.add_parser("explain", help="why each sentence of a text is or is not an event: its dates, actors "
+                         "and every rule's conditions")
+    why.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD",
+                     help="the text's publication date (an article file's front matter gives it too)")
+    why.add_argument("--rules", default=os.environ.get("TIMELINE_RULES_DIR"), metavar="DIR")
+    why.add_argument("--format", choices=("text", "json"), default="text")
+    why.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    why.set_defaults(func=cmd_explain)
 
     serve = sub.add_parser("serve", help="run the HTTP API on a production WSGI server (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")

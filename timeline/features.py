@@ -32,6 +32,22 @@ WORD = re.compile(r"[\w'’-]+")
 DATE_TYPES = {"DATE", "TIME"}
 
 
+def set_aside(folded: str, t: Timex, timexes: list[Timex]) -> str | None:
+    """Why a time expression cannot be an event's date, or None when it can."""
+    if t.type not in DATE_TYPES or t.first is None:
+        return f"not a calendar date ({t.type} {t.value})"
+    if is_bound(folded, t):
+        return "a bound of the event ('until', 'by', 'before' ...), not its date"
+    if is_dateline(folded, t):
+        return "a dateline or page stamp"
+    if is_other_zone(folded, t):
+        return "the same moment in another time zone"
+    if is_clock_of(folded, t, timexes):
+        return "the clock time of another date in the sentence"
+    return None
+
+
+
 @dataclass
 class Reading:
     """What one sentence says, independent of any event type."""
@@ -55,6 +71,7 @@ class Reading:
     report_dates: list[Timex] = field(default_factory=list)  # dates of statements ("said Monday")
     forward_only: set = field(default_factory=set)  # (begin, end) of dates that only a later trigger takes
     names: list[tuple[int, int]] = field(default_factory=list)  # people with their titles: one word each
+    set_aside: dict = field(default_factory=dict)  # (begin, end) of a date -> why it dates no event (explain)
 
     def word_index(self, offset: int) -> int:
         lo, hi = 0, len(self.word_starts)
@@ -345,10 +362,16 @@ class SentenceReader:
             timexes = [t if re.match(r"\s*[(,]?\s*\w+\.? \d", folded[t.end:t.end + 12]) else _same_weekday(t, discourse)
                        for t in timexes]
         timexes = local_by_other_zone(folded, in_framing_year(folded, timexes))
-        dates = [t for t in timexes if t.type in DATE_TYPES and t.first is not None
-                 and not is_bound(folded, t) and not is_dateline(folded, t)
-                 and not is_other_zone(folded, t) and not is_clock_of(folded, t, timexes)]
+        dates = []
+        for t in timexes:  # the dates that can date an event; why each other one cannot
+            why = set_aside(folded, t, timexes)
+            if why is None:
+                dates.append(t)
+            else:
+                reading.set_aside[(t.begin, t.end)] = why
         reading.report_dates = [t for t in dates if is_report_date(folded, t, reporting)]
+        for t in reading.report_dates:
+            reading.set_aside[(t.begin, t.end)] = "the date of a statement (when it was said), not of the event"
         reading.event_dates = [t for t in dates if t not in reading.report_dates]
         if published is not None and discourse is not None and offset == discourse.lead and not reading.event_dates:
             perfect = PRESENT_PERFECT.search(folded)

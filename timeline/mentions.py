@@ -187,15 +187,19 @@ class Classifier:
             plan.append((own, self.possible_types(own)))
         return plan
 
-    def mentions(self, article: Article, timexes: list[Timex] | None = None) -> list[Mention]:
+    def mentions(self, article: Article, timexes: list[Timex] | None = None,
+                 trace: list | None = None) -> list[Mention]:
+        """The article's mentions.  `trace` (`timeline explain`): a list that receives, for every
+        sentence in order, (sentence, reading, the rules that fired as `classify_sentence` gives
+        them, the mentions it gave); the readings are the ones the mentions were made from."""
         body = article.body
         tokens = Tokens(fold(body))
         hits = self.reader.trigger_hits(tokens)
-        if hits == []:
+        if hits == [] and trace is None:
             return []  # a sentence's words are words of the body: no sentence can hold a trigger
         sentences = split_sentences(body)
         plan = self._plan(tokens, hits, sentences)
-        if not any(planned and planned[1] for planned in plan):
+        if not any(planned and planned[1] for planned in plan) and trace is None:
             return []  # no rule can fire in any sentence, so no mention to continue either: no dates needed
         if timexes is None:
             timexes = tag(body, article.published)
@@ -210,14 +214,17 @@ class Classifier:
                 position += 1
             refers_back = (bool(antecedents) and planned is not None and planned[0] is not None
                            and OPENS_DEFINITE.match(sentence.text) is not None)  # see _refer_back
+            skip = False
             if not previous and not (planned and planned[1]) and not refers_back:
-                continue  # no rule can fire, and no undated mention just before to continue
-            if planned is not None and not planned[1]:
+                skip = True  # no rule can fire, and no undated mention just before to continue
+            elif planned is not None and not planned[1]:
                 own = planned[0] or Tokens(fold(sentence.text))
                 if self.reader.continuations.search(own) is None and not refers_back:
                     previous = []  # no rule can fire, and nothing says when the undated event happens
-                    continue
+                    skip = True
                 planned = (own, [])
+            if skip and trace is None:
+                continue
             inside = []
             index = position
             while index < len(timexes) and timexes[index].begin < sentence.end:
@@ -227,13 +234,18 @@ class Classifier:
                 index += 1
             reading = self.reader.read(sentence.text, inside, planned[0] if planned else None, discourse,
                                        sentence.begin, article.published)
-            found = self.read_sentence(article, sentence, reading,
-                                       self.classify_sentence(reading, planned and planned[1], antecedents))
+            if skip:
+                trace.append((sentence, reading, [], []))
+                continue
+            classified = self.classify_sentence(reading, planned and planned[1], antecedents)
+            found = self.read_sentence(article, sentence, reading, classified)
             if not found and previous:
                 found = self._continuation(article, sentence, reading, previous)
                 if found:  # the event named before is dated now: no longer undated
                     result = [m for m in result if m is not previous[-1]]
             result.extend(found)
+            if trace is not None:
+                trace.append((sentence, reading, classified, found))
             antecedents.update((m.type, m) for m in found)
             previous = [m for m in found if m.start is None] if found else []
         return result

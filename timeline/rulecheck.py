@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engine import evaluate, rule_condition
-from .features import NO_DATE
+from .explain import conditions
 from .labels import SAMPLE, fill
 from .mentions import Classifier
 from .rulebook import Rule, RulebookInvalid, load_rulebook
@@ -31,36 +30,6 @@ class ExampleResult:
         return f"{self.rule.file}:{self.line or self.rule.line}: {self.rule.id}: example {wanted}{because}: {self.sentence!r}"
 
 
-def _failed_terms(rule: Rule, index: int, features: dict) -> list[str]:
-    """The rule's conditions the features do not meet, said in the terms of the rule file."""
-    reasons = []
-    for term in rule_condition(rule, index)["$and"]:
-        if evaluate(term, features):
-            continue
-        (key, value), = term.items()
-        name, expected = next(iter(value.items())) if key.startswith("$") else (key, value)
-        got = features.get(name)
-        if name.startswith("t_"):
-            reasons.append("no trigger of the rule (triggers, trigger_patterns)")
-        elif name.startswith("neg_"):
-            reasons.append("the trigger is negated")
-        elif name.startswith("req_"):
-            reasons.append("none of the 'required' words")
-        elif name.startswith("forb_"):
-            reasons.append("a 'forbidden' word near the trigger")
-        elif name.startswith("dist_"):
-            reasons.append("no date (needs_date)" if got is None or got >= NO_DATE else
-                           f"the nearest date is {got} words from the trigger (date_within: {expected})")
-        elif name.startswith("hedged_"):
-            reasons.append("the trigger is hedged (refuse_hedged)")
-        elif name == "domestic":
-            reasons.append("everyone named belongs to one country (refuse_domestic)")
-        elif name != "kind":
-            kind = name.rsplit("_", 1)[0] if name[-1:].isdigit() else name
-            reasons.append(f"involving {kind}: {got or 0} named, {expected} needed")
-    return reasons
-
-
 def example_outcome(classifier: Classifier, rule: Rule, sentence: str, published) -> tuple[bool, str]:
     """(whether the rule fires on the sentence, why it does or does not)."""
     event_type = next(t for t in classifier.rulebook.types if t.name == rule.type)
@@ -71,7 +40,9 @@ def example_outcome(classifier: Classifier, rule: Rule, sentence: str, published
         hit = hits.get(rule.id)
         return True, f"the rule fired on {hit.text!r}" if hit is not None else "the rule fired"
     index = event_type.rules.index(rule)
-    return False, "; ".join(_failed_terms(rule, index, features))
+    hit = hits.get(rule.id)
+    found = conditions(rule, index, features, hit.text if hit is not None else None)
+    return False, "; ".join(f"{c['detail']} ({name})" for name, c in found.items() if not c["ok"])
 
 
 def rule_fires(classifier: Classifier, rule: Rule, sentence: str, published) -> bool:
