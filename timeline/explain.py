@@ -65,7 +65,7 @@ def _actors(reading: Reading) -> dict:
             "countries": list(reading.countries), "groups": list(reading.groups), "places": list(reading.places)}
 
 
-def _dates(reading: Reading, found: list[Mention], sentence_begin: int) -> list[dict]:
+def _dates(reading: Reading, found: list[Mention], sentence_begin: int, too_far: bool) -> list[dict]:
     taken = {(m.date_begin - sentence_begin, m.date_end - sentence_begin): m for m in found
              if m.date_begin is not None}
     out = []
@@ -78,7 +78,8 @@ def _dates(reading: Reading, found: list[Mention], sentence_begin: int) -> list[
             entry["why"] = f"the date of the {m.type} ({m.rule})"
         else:
             entry["why"] = reading.set_aside.get((t.begin, t.end)) or (
-                "farther from the trigger than the date taken, or no rule fired" if found else "no rule fired")
+                "farther from the trigger than the date taken" if taken
+                else "too far from the trigger (date_within)" if too_far else "no rule fired")
         out.append(entry)
     return out
 
@@ -104,9 +105,10 @@ def explain(classifier: Classifier, text: str, published: dt.date, title: str = 
                 if hit is not None:
                     entry["trigger"] = hit.text
                 rules.append(entry)
+        too_far = any(r["failed"] == ["date_within"] for r in rules)
         sentences.append({
             "text": sentence.text, "begin": sentence.begin, "end": sentence.end,
-            "dates": _dates(reading, found, sentence.begin),
+            "dates": _dates(reading, found, sentence.begin, too_far),
             "actors": _actors(reading),
             "rules": rules,
             "mentions": [{"type": m.type, "rule": m.rule, "label": m.label, "status": m.status,
