@@ -60,10 +60,13 @@ def test_an_undated_visit_says_why_and_is_kept_apart():
 
 
 def test_a_far_date_says_how_far():
-    rule = rule_of(ask("Putin will visit Beijing, the Kremlin said, and the talks with Xi are expected to "
-                       "cover trade and energy ties in detail next month."), "summit.state-visit")
+    answer = ask("Putin will visit Beijing, the Kremlin said, and the talks with Xi are expected to "
+                 "cover trade and energy ties in detail next month.")
+    rule = rule_of(answer, "summit.state-visit")
     assert rule["conditions"]["date_within"]["detail"] == \
         "no date within 8 words of 'visit' (the nearest is 19 words away)"
+    (date,) = answer["sentences"][0]["dates"]
+    assert (date["text"], date["taken"], date["why"]) == ("next month", False, "too far from the trigger (date_within)")
 
 
 def test_a_reporting_date_and_a_pronoun_are_explained():
