@@ -222,7 +222,7 @@ def test_digest_headings_re_anchor_relative_dates():
     ("America's highest tariffs in a century", D(2025, 5, 6), "a century", "P100Y"),
     ("The council meets every Wednesday.", D(2025, 5, 8), "every Wednesday", "XXXX-WXX-3"),
     ("The ministry holds a weekly briefing.", D(2025, 5, 8), "weekly", "P1W"),
-    ("The annual summit rotates between capitals.", D(2025, 5, 8), "annual", "P1Y"),
+    ("Sales rise 8% annually.", D(2025, 5, 8), "annually", "P1Y"),
     ("The forum meets every year.", D(2025, 5, 8), "every year", "P1Y"),
     ("The vote closes at 5 p.m. today.", D(2025, 5, 8), "5 p.m. today", "2025-05-08T17:00"),
     ("The minister said this morning that the talks failed.", D(2025, 5, 8), "this morning", "2025-05-08TMO"),
@@ -234,7 +234,7 @@ def test_shapes(text, dct, phrase, value):
 def test_types_of_sets_durations_and_times():
     dct = D(2025, 5, 8)
     assert find("The council meets every Wednesday.", dct, "every Wednesday").type == "SET"
-    assert find("The annual summit.", dct, "annual").type == "SET"
+    assert find("The council meets annually.", dct, "annually").type == "SET"
     assert find("Talks took three years.", dct, "three years").type == "DURATION"
     t = find("The deal was announced late Wednesday.", dct, "late Wednesday")
     assert (t.type, t.value, t.mod) == ("TIME", "2025-05-07", "END")
