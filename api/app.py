@@ -65,10 +65,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     @documented(get={"summary": "Liveness and what the store holds",
-                     "responses": {"200": body(HealthSchema, "the service is up")}})
+                     "responses": {"200": body(HealthSchema, "the service is up; `degraded` while a rule file is refused")}})
     def healthz():
+        # refused rule files make the service "degraded", still 200: the reads go on with the last good rules
+        refused = [f"{Path(e.file).name}:{e.line}: {e.message}" for e in rules.last_errors]
         stats = store().stats()
-        return json_response(HealthSchema(), {"status": "ok", **stats})
+        return json_response(HealthSchema(), {"status": "degraded" if refused else "ok", "rule_errors": refused,
+                                              **stats})
 
     @app.before_request
     def refuse_large_bodies():

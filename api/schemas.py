@@ -167,7 +167,10 @@ class ProblemSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("ok", "degraded")), metadata={
+        "description": "ok; degraded while a changed rule file is refused (the last good rules stay in use)"})
+    rule_errors = fields.List(fields.String(), required=True, metadata={
+        "description": "why rule files are refused, one `file:line: message` each; empty when none is"})
     events = fields.Integer(required=True)
     articles = fields.Integer(required=True)
     rules_version = fields.String(required=True)

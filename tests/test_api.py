@@ -49,6 +49,27 @@ def test_healthz(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok" and body["articles"] == SEED and body["events"] > 5 and body["rules_version"]
+    assert body["rule_errors"] == []
+
+
+def test_healthz_is_degraded_while_a_rule_file_is_refused(database_url, tmp_path):  # noqa: F811
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    client = make_app(database_url, RULES_DIR=str(rules), RULES_CHECK_EVERY=0).test_client()
+    version = client.get("/healthz").get_json()["rules_version"]
+    parade = rules / "parade.yaml"
+    good = parade.read_text(encoding="utf-8")
+    parade.write_text("rules:\n  - id: parade.broken\n    triggers: [march\n", encoding="utf-8")
+    response = client.get("/healthz")
+    assert response.status_code == 200  # a load balancer keeps sending the reads
+    body = response.get_json()
+    assert body["status"] == "degraded" and body["rules_version"] == version
+    assert len(body["rule_errors"]) == 1 and body["rule_errors"][0].startswith("parade.yaml:")
+    line = body["rule_errors"][0].split(":")[1]
+    assert line.isdigit() and int(line) >= 3, body["rule_errors"]
+    parade.write_text(good + "\n# fixed\n", encoding="utf-8")
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["rule_errors"] == [] and body["rules_version"] != version
 
 
 def test_timeline_filters_by_type_and_window(client):
