@@ -1,8 +1,10 @@
-"""Every endpoint over real HTTP, against `timeline serve` (waitress) in a subprocess, on SQLite and PostgreSQL."""
+"""Every endpoint over real HTTP, against `timeline serve` (gunicorn) in a subprocess, on SQLite and PostgreSQL."""
 import datetime as dt
 import json
+import socket
 import subprocess
 import threading
+import time
 
 import icalendar
 from backends import SEED, Server, database_url  # noqa: F401 - fixture
@@ -124,3 +126,21 @@ def test_serve_refuses_a_bad_database_url_in_one_line(tmp_path):
     done = subprocess.run([str(BIN), "serve", "--port", "1", "--database-url", "nonsense://"], capture_output=True,
                           text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 2 and "cannot start" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_serve_on_a_taken_port_fails_at_once_naming_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        done = subprocess.run([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url",
+                               f"sqlite:///{tmp_path / 'timeline.sqlite'}"], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert lines == [f"timeline serve: cannot start: cannot listen on 127.0.0.1:{port}: Address already in use"]
+    assert "serving the timeline" not in done.stderr
+    assert elapsed < 5  # before the store is opened or the corpus loaded
+    assert not (tmp_path / "timeline.sqlite").exists()
