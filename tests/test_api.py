@@ -187,6 +187,26 @@ def test_csv_has_a_header_and_one_row_per_event(client):
     assert [r["type"] for r in rows] == ["parade"] * len(rows) and rows
 
 
+def test_csv_rows_carry_the_participants_of_the_json_events(client):
+    text = client.get("/timeline?format=csv").get_data(as_text=True)
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == ["id", "type", "label", "start", "end", "granularity", "status", "sources", "articles",
+                      "sentence", "participants"]
+    events = {e["id"]: e for e in client.get("/timeline?limit=1000").get_json()["events"]}
+    assert len(rows) == len(events)
+    for row in rows:
+        record = dict(zip(header, row))
+        event = events[record["id"]]
+        assert record["participants"] == "; ".join(event["participants"])
+        assert (record["type"], record["label"], record["start"], record["end"]) == (
+            event["type"], event["label"], event["start"], event["end"])
+        assert int(record["sources"]) == len(event["sources"])
+    parade = next(dict(zip(header, r)) for r in rows if (r[1], r[3]) == ("parade", "2025-05-09"))
+    assert parade["participants"] == "Xi Jinping"
+    several = [r for r in rows if len(events[r[0]]["participants"]) > 1]
+    assert several and all(r[-1].split("; ") == events[r[0]]["participants"] for r in several)
+
+
 def test_reads_are_cacheable_conditional_and_open_to_other_origins(client):
     response = client.get("/timeline?type=parade", headers={"Origin": "https://news.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"

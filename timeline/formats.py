@@ -120,7 +120,8 @@ def icalendar(events) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-CSV_COLUMNS = ["id", "type", "label", "start", "end", "granularity", "status", "sources", "articles", "sentence"]
+CSV_COLUMNS = ["id", "type", "label", "start", "end", "granularity", "status", "sources", "articles", "sentence",
+               "participants"]
 
 
 def csv_text(events) -> str:
@@ -130,7 +131,8 @@ def csv_text(events) -> str:
     for e in events:
         articles = sorted({s.article for s in e.sources})
         writer.writerow([e.id, e.type, e.label, e.start.isoformat(), e.end.isoformat(), e.granularity, e.status,
-                         len(e.sources), " ".join(articles), _csv_safe(e.sources[0].sentence)])
+                         len(e.sources), " ".join(articles), _csv_safe(e.sources[0].sentence),
+                         "; ".join(e.participants)])  # the JSON's `participants` list, in its order
     return buffer.getvalue()
 
 
