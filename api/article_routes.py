@@ -5,10 +5,11 @@ from flask import Blueprint
 
 from timeline.articles import ArticleRejected, build_article
 
+from .cursors import ARTICLE_KEY, encode_cursor
 from .docs import body, documented, path_parameter, problem
 from .http import (
-    Problem, decode_cursor, encode_cursor, invalid_params, json_body, json_response, live_rules, load_query,
-    next_link, require_token, store,
+    Problem, invalid_params, json_body, json_response, live_rules, load_query,
+    next_link, page_after, require_token, store,
 )
 from .schemas import (
     ArticleCreatedSchema, ArticleDetailSchema, ArticleInSchema, ArticleListSchema, PageQuerySchema,
@@ -17,7 +18,6 @@ from .timeline_routes import event_summary
 
 bp = Blueprint("articles", __name__)
 
-ARTICLE_KEY = (True, False)  # (published, id)
 PAGE = 100
 
 
@@ -82,7 +82,7 @@ def post_article():
 })
 def list_articles():
     query = load_query(PageQuerySchema())
-    found, key = store().articles_page(after=decode_cursor(query["cursor"], ARTICLE_KEY), limit=query["limit"] or PAGE)
+    found, key = store().articles_page(after=page_after(query["cursor"], ARTICLE_KEY), limit=query["limit"] or PAGE)
     link = next_link(encode_cursor(key) if key else None)
     headers = {"Link": f'<{link}>; rel="next"'} if link else {}
     return json_response(ArticleListSchema(), {"articles": [article_record(a) for a in found], "next": link},

@@ -1,9 +1,6 @@
 """What every view shares: problem responses, JSON bodies, query parsing, cursors and the token check."""
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
 import hmac
 import json
 from urllib.parse import urlencode
@@ -13,6 +10,7 @@ from marshmallow import Schema, ValidationError
 
 from timeline.store import Store
 
+from .cursors import decode_cursor
 from .schemas import ProblemSchema
 
 JSON = "application/json"
@@ -70,10 +68,14 @@ def load_query(schema: Schema) -> dict:
     for key in request.args.keys():
         if key.startswith("_"):
             continue  # cache-busting parameters added by browsers' widgets
+        values = request.args.getlist(key)
         if key in list_fields:
-            data[key] = [v.strip() for value in request.args.getlist(key) for v in value.split(",") if v.strip()]
+            data[key] = [v.strip() for value in values for v in value.split(",") if v.strip()]
+        elif len(values) > 1:
+            raise Problem(400, "Invalid query parameter", f"{key}: given {len(values)} times; it takes one value",
+                          [{"name": key, "reason": "given more than once; it takes one value"}])
         else:
-            data[key] = request.args.get(key)
+            data[key] = values[0]
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -117,25 +119,15 @@ def require_token() -> None:
                       [{"name": "Authorization", "reason": "wrong token"}])
 
 
-# --- cursors: opaque to clients, the sort key of the last row of a page -----------------------
-
-def encode_cursor(key: tuple) -> str:
-    plain = [v.isoformat() if isinstance(v, dt.date) else v for v in key]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str | None, dates: tuple[bool, ...]) -> tuple | None:
-    """The key in a cursor; `dates` says which positions are days."""
+def page_after(cursor: str | None, shape: tuple[bool, ...]) -> tuple | None:
+    """The key a page starts after (None: the first page); 400 for a cursor this API cannot have given out."""
     if cursor is None:
         return None
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != len(dates):
-            raise ValueError("wrong shape")
-        return tuple(dt.date.fromisoformat(v) if is_date else str(v) for v, is_date in zip(values, dates))
-    except (ValueError, TypeError, binascii.Error):
+    key = decode_cursor(cursor, shape)
+    if key is None:
         raise Problem(400, "Invalid query parameter", "cursor: not a cursor this API gave out",
-                      [{"name": "cursor", "reason": "not a cursor this API gave out"}]) from None
+                      [{"name": "cursor", "reason": "not a cursor this API gave out"}])
+    return key
 
 
 def next_link(cursor: str | None) -> str | None:

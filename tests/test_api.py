@@ -116,12 +116,18 @@ def test_pages_follow_the_cursor_in_body_and_link_header(client):
 
 @pytest.mark.parametrize("query, name", [
     ("from=2025-13-01", "from"), ("to=tomorrow", "to"), ("type=picnic", "type"),
-    ("from=2025-06-01&to=2025-05-01", "from"), ("format=pdf", "format"), ("colour=red", "colour"),
-    ("limit=0", "limit"), ("limit=5000", "limit"),
+    ("format=pdf", "format"), ("colour=red", "colour"),
+    ("limit=0", "limit"), ("limit=5000", "limit"), ("limit=1&limit=2", "limit"), ("cursor=", "cursor"),
+    ("from=2025-5-1", "from"), ("to=20250501", "to"), ("from=2025-02-29", "from"),
 ])
 def test_bad_parameters_get_400_problem_json_naming_them(client, query, name):
     body = problem_of(client.get(f"/timeline?{query}"), 400)
     assert body["invalid-params"][0]["name"] == name
+
+
+def test_an_empty_window_is_an_empty_timeline(client):
+    response = client.get("/timeline?from=2025-06-01&to=2025-05-01")
+    assert response.status_code == 200 and response.get_json()["events"] == []
 
 
 def test_unknown_paths_and_ids_are_404_problems(client):
@@ -261,6 +267,12 @@ def test_openapi_document_and_interactive_page(client):
     names = {p["name"] for p in spec["paths"]["/timeline"]["get"]["parameters"]}
     assert {"type", "from", "to", "q", "participant", "source", "format", "cursor", "limit"} <= names
     assert spec["paths"]["/articles"]["post"]["security"] == [{"bearer": []}]
+    url = schemas["ArticleIn"]["properties"]["url"]
+    assert url["format"] == "uri" and url["pattern"].startswith("^(?:https?|ftps?)://")
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/timeline"]["get"]["parameters"]}
+    assert params["type"]["items"]["enum"] == ["parade", "summit", "tariff"]
+    assert params["cursor"]["pattern"].startswith("^[0-9]") and params["from"]["format"] == "date"
+    assert all("414" in operation["responses"] for ops in spec["paths"].values() for operation in ops.values())
     page = client.get("/docs")
     assert page.status_code == 200 and b"openapi.json" in page.data and page.mimetype == "text/html"
 
