@@ -142,6 +142,7 @@ def create_app(config: dict | None = None) -> Flask:
                     response.make_conditional(request)
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"  # every answer, errors included
         return response
 
     @app.errorhandler(Problem)

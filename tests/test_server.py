@@ -7,6 +7,7 @@ import threading
 import time
 
 import icalendar
+import pytest
 from backends import SEED, Server, database_url  # noqa: F401 - fixture
 from conftest import BIN
 
@@ -144,3 +145,31 @@ def test_serve_on_a_taken_port_fails_at_once_naming_it(tmp_path):
     assert "serving the timeline" not in done.stderr
     assert elapsed < 5  # before the store is opened or the corpus loaded
     assert not (tmp_path / "timeline.sqlite").exists()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with Server(f"sqlite:///{tmp_path_factory.mktemp('live') / 'timeline.sqlite'}", token=TOKEN) as server:
+        yield server
+
+
+def test_every_answer_says_nosniff(live):
+    answers = {
+        "timeline": live.request("GET", "/timeline?limit=1"),
+        "csv": live.request("GET", "/timeline?format=csv"),
+        "healthz": live.request("GET", "/healthz"),
+        "bad parameter": live.request("GET", "/timeline?from=nope"),
+        "unknown id": live.request("GET", "/events/nope"),
+        "unknown path": live.request("GET", "/nowhere"),
+        "wrong method": live.request("DELETE", "/timeline"),
+        "no token": post(live, "/articles", PARADE, token=None),
+        "not json": post(live, "/articles", b"x", content_type="text/plain"),
+        "too large": post(live, "/articles", {**PARADE, "text": "word " * 600_000}),
+        "preflight": live.request("OPTIONS", "/timeline", headers={"Origin": "https://news.example",
+                                                                   "Access-Control-Request-Method": "GET"}),
+    }
+    etag = answers["timeline"][1]["ETag"]
+    answers["not modified"] = live.request("GET", "/timeline?limit=1", headers={"If-None-Match": etag})
+    assert answers["not modified"][0] == 304 and answers["unknown id"][0] == 404 and answers["too large"][0] == 413
+    for name, (status, headers, _) in answers.items():
+        assert headers["X-Content-Type-Options"] == "nosniff", (name, status)
