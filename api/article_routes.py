@@ -99,6 +99,7 @@ def list_articles():
 def get_article(article_id: str):
     found = store().article(article_id)
     if found is None:
-        raise Problem(404, "Not Found", f"no article with id {article_id!r}")
+        raise Problem(404, "Not Found", "no article with this id",
+                      [{"name": "article_id", "reason": "no such article"}])
     article, events = found
     return json_response(ArticleDetailSchema(), article_record(article, with_text=True, events=events))

@@ -49,6 +49,13 @@ def json_response(schema: Schema, data, status: int = 200, headers: dict | None 
     return response
 
 
+def shown_name(name: str) -> str:
+    """A parameter or field name the client sent, fit to be named in an answer: at most 40 characters,
+    anything but letters, digits and _ . - [ ] escaped as \\uXXXX (no markup, no control characters)."""
+    cut = name[:40] + ("..." if len(name) > 40 else "")
+    return "".join(c if c.isascii() and (c.isalnum() or c in "_.-[]") else f"\\u{ord(c):04x}" for c in cut)
+
+
 def invalid_params(messages: dict, rename: dict | None = None) -> list[dict]:
     rename = rename or {}
     found = []
@@ -57,13 +64,14 @@ def invalid_params(messages: dict, rename: dict | None = None) -> list[dict]:
             value = [f"{k}: {v}" for k, v in value.items()]
         reasons = value if isinstance(value, list) else [value]
         reason = "unknown parameter" if reasons == ["Unknown field."] else "; ".join(map(str, reasons))
-        found.append({"name": rename.get(name, name), "reason": reason})
+        found.append({"name": shown_name(rename.get(name, name)), "reason": reason})
     return found
 
 
 def load_query(schema: Schema) -> dict:
     """request.args through a schema; repeated and comma-separated list parameters become one list."""
     data = {}
+    known = {f.data_key or name for name, f in schema.fields.items()}
     list_fields = {f.data_key or name for name, f in schema.fields.items() if f.__class__.__name__ == "List"}
     for key in request.args.keys():
         if key.startswith("_"):
@@ -71,7 +79,7 @@ def load_query(schema: Schema) -> dict:
         values = request.args.getlist(key)
         if key in list_fields:
             data[key] = [v.strip() for value in values for v in value.split(",") if v.strip()]
-        elif len(values) > 1:
+        elif len(values) > 1 and key in known:
             raise Problem(400, "Invalid query parameter", f"{key}: given {len(values)} times; it takes one value",
                           [{"name": key, "reason": "given more than once; it takes one value"}])
         else:

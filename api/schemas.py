@@ -64,7 +64,7 @@ class TimelineQuerySchema(PageQuerySchema):
     def check(self, data, **kwargs):
         unknown = [t for t in data.get("type", []) if self.known_types and t not in self.known_types]
         if unknown:
-            raise ValidationError(f"unknown event type {unknown[0]!r}; known: {', '.join(sorted(self.known_types))}",
+            raise ValidationError(f"unknown event type; known: {', '.join(sorted(self.known_types))}",
                                   "type")
 
 
@@ -107,7 +107,8 @@ class EventSummarySchema(EventHeadSchema):
 class ArticleInSchema(ArticleFieldsSchema):
     """POST /articles: the article fields of the contract; `text` is the body."""
 
-    published = PublishedField(required=True, metadata={
+    published = PublishedField(required=True, error_messages={  # the value is not echoed back (SECURITY.md)
+        "invalid": "not an ISO 8601 date (YYYY-MM-DD) or datetime with offset"}, metadata={
         "description": "ISO 8601 date, or datetime with an offset: the anchor of every relative date in the text",
         "example": "2025-05-08", "pattern": PUBLISHED_PATTERN})
     url = fields.String(load_default=None, allow_none=True, metadata={

@@ -92,5 +92,5 @@ def get_timeline():
 def get_event(event_id: str):
     record = store().event(event_id, record=True)
     if record is None:
-        raise Problem(404, "Not Found", f"no event with id {event_id!r}")
+        raise Problem(404, "Not Found", "no event with this id", [{"name": "event_id", "reason": "no such event"}])
     return Response(record + "\n", mimetype="application/json")  # rendered by EventSchema when written

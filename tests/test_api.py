@@ -132,7 +132,8 @@ def test_an_empty_window_is_an_empty_timeline(client):
 
 def test_unknown_paths_and_ids_are_404_problems(client):
     problem_of(client.get("/events/nope/nope"), 404)
-    assert "nope" in problem_of(client.get("/events/nope"), 404)["detail"]
+    assert problem_of(client.get("/events/nope"), 404)["invalid-params"] == [{"name": "event_id",
+                                                                                "reason": "no such event"}]
     problem_of(client.get("/articles/nope"), 404)
     problem_of(client.delete("/timeline"), 405)
 

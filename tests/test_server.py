@@ -5,6 +5,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 
 import icalendar
 import pytest
@@ -173,3 +174,20 @@ def test_every_answer_says_nosniff(live):
     assert answers["not modified"][0] == 304 and answers["unknown id"][0] == 404 and answers["too large"][0] == 413
     for name, (status, headers, _) in answers.items():
         assert headers["X-Content-Type-Options"] == "nosniff", (name, status)
+
+
+def test_problem_details_never_echo_what_was_sent(live):
+    evil = "<script>alert(1)<"  # no '/': one path segment
+    quoted = urllib.parse.quote(evil, safe="")
+    for path in (f"/events/{quoted}", f"/articles/{quoted}", f"/timeline?{quoted}=1", f"/timeline?{quoted}=1&{quoted}=2",
+                 f"/timeline?type={quoted}", f"/articles?cursor={quoted}", f"/timeline?from={quoted}",
+                 f"/nowhere/{quoted}"):
+        status, headers, body = live.request("GET", path)
+        assert status in (400, 404), (path, status)
+        assert headers["Content-Type"].startswith("application/problem+json")
+        assert b"<script" not in body and b"alert(1)" not in body, (path, body)
+    status, _, body = live.request("GET", f"/events/{quoted}")
+    assert json.loads(body)["detail"] == "no event with this id"
+    status, _, body = post(live, "/articles", {**PARADE, "published": evil})
+    assert status == 400 and b"<script" not in body and b"alert(1)" not in body
+    assert json.loads(body)["invalid-params"][0]["name"] == "published"
