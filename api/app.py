@@ -4,12 +4,14 @@ every response follows (problem+json errors, CORS for reads, ETag and Cache-Cont
 Configuration comes from the environment (CONTRACT.md) unless `create_app(config)` overrides it:
 TIMELINE_DATABASE_URL -> DATABASE_URL, TIMELINE_RULES_DIR -> RULES_DIR,
 TIMELINE_CORPUS_DIR -> CORPUS_DIR (loaded on the store's first start), TIMELINE_API_TOKEN -> API_TOKEN,
-TIMELINE_WRITE_RATE -> WRITE_RATE (writes per client, "120/60" by default, "off": no limit).
+TIMELINE_WRITE_RATE -> WRITE_RATE (writes per client, "120/60" by default, "off": no limit),
+TIMELINE_BASE_URL -> BASE_URL (the public URL links start with; unset: links are relative).
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from flask import Flask, Response, abort, g, request
@@ -44,8 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
         RESPONSE_CACHE_BYTES=64 * 1024 * 1024,  # answers to GET /timeline and /events kept per process
         MAX_CONTENT_LENGTH=MAX_BODY,
         WRITE_RATE=os.environ.get("TIMELINE_WRITE_RATE", DEFAULT_WRITE_RATE),
+        BASE_URL=os.environ.get("TIMELINE_BASE_URL") or None,
     )
     app.config.update(config or {})
+    base = app.config["BASE_URL"]
+    if base and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?", base):
+        raise ValueError(f"BASE_URL (TIMELINE_BASE_URL) must be an http(s) URL without query, like "
+                         f"'https://timeline.example.org' or 'https://example.org/timeline', not {base!r}")
     rate = parse_rate(app.config["WRITE_RATE"])  # a bad setting stops the start, naming it
     limiter = WriteLimiter(*rate) if rate else None
 
@@ -113,9 +120,9 @@ def create_app(config: dict | None = None) -> Flask:
     def cached_answer():
         # after follow_rule_changes: a rules change bumps the store's revision, and with it every key
         if request.method == "GET" and request.blueprint == timeline_routes.bp.name:
-            environ = request.environ  # the URL as sent: the answer's links are made from it
-            g.cache_key = (g.store_now[0], environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
-                           environ.get("PATH_INFO"), environ.get("QUERY_STRING"), request.scheme)
+            environ = request.environ  # links are made from the path and BASE_URL, never from the Host header
+            g.cache_key = (g.store_now[0], environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"),
+                           environ.get("QUERY_STRING"))
             g.cached = cache.get(g.cache_key)
             return g.cached
         return None

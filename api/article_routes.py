@@ -8,7 +8,7 @@ from timeline.articles import ArticleRejected, build_article
 from .cursors import ARTICLE_KEY, encode_cursor
 from .docs import body, documented, path_parameter, problem
 from .http import (
-    Problem, invalid_params, json_body, json_response, live_rules, load_query,
+    Problem, invalid_params, json_body, json_response, link, live_rules, load_query,
     next_link, page_after, require_token, store,
 )
 from .schemas import (
@@ -24,7 +24,7 @@ PAGE = 100
 def article_record(article, with_text: bool = False, events=()) -> dict:
     record = {"id": article.id, "title": article.title, "source": article.source, "published": article.published,
               "url": article.url, "language": article.language, "ingested_at": article.ingested_at,
-              "href": f"/articles/{article.id}"}
+              "href": link(f"/articles/{article.id}")}
     if with_text:
         record["text"] = article.body
         record["events"] = [event_summary(e) for e in events]
@@ -67,10 +67,11 @@ def post_article():
     events = result.events
     if not result.created:
         events = store().article(result.article_id)[1]
-    answer = {"id": result.article_id, "created": result.created, "href": f"/articles/{result.article_id}",
+    href = link(f"/articles/{result.article_id}")
+    answer = {"id": result.article_id, "created": result.created, "href": href,
               "events": [event_summary(e) for e in events]}
     return json_response(ArticleCreatedSchema(), answer, status=201 if result.created else 200,
-                         headers={"Location": f"/articles/{result.article_id}"})
+                         headers={"Location": href})
 
 
 @bp.get("/articles")

@@ -138,12 +138,20 @@ def page_after(cursor: str | None, shape: tuple[bool, ...]) -> tuple | None:
     return key
 
 
+def link(path: str) -> str:
+    """A link to a path (and query) of this API: absolute from BASE_URL (TIMELINE_BASE_URL) when it is
+    set, else relative. Never built from the request's Host header, which a client chooses: answers to
+    reads are public in shared caches, and one client's Host must not end up in another's answer."""
+    base = current_app.config.get("BASE_URL")
+    return (base.rstrip("/") if base else request.script_root) + path
+
+
 def next_link(cursor: str | None) -> str | None:
-    """This request's URL with the next page's cursor."""
+    """This request's path and query with the next page's cursor."""
     if cursor is None:
         return None
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-    return request.base_url + "?" + urlencode([*args, ("cursor", cursor)])
+    return link(request.path + "?" + urlencode([*args, ("cursor", cursor)]))
 
 
 def store() -> Store:

@@ -11,7 +11,7 @@ from timeline.schemas import EventSchema
 
 from .cursors import EVENT_KEY, encode_cursor
 from .docs import body, documented, path_parameter, problem
-from .http import Problem, live_rules, load_query, next_link, page_after, store
+from .http import Problem, link, live_rules, load_query, next_link, page_after, store
 from .schemas import MAX_LIMIT, TimelineJSSchema, TimelinePageSchema, TimelineQuerySchema
 
 bp = Blueprint("timeline", __name__)
@@ -34,7 +34,7 @@ def page_json(records: list[str], version: str | None, link: str | None) -> str:
 
 def event_summary(event) -> dict:
     return {"id": event.id, "type": event.type, "label": event.label, "start": event.start, "end": event.end,
-            "granularity": event.granularity, "status": event.status, "href": f"/events/{event.id}"}
+            "granularity": event.granularity, "status": event.status, "href": link(f"/events/{event.id}")}
 
 
 @bp.get("/timeline")

@@ -283,3 +283,9 @@ def test_bodies_of_2_to_10_mb_and_more_get_413_from_the_real_server(tmp_path):
         status, _, _ = server.request("POST", "/articles", json.dumps(ARTICLE).encode(),
                                       headers={**AUTH, "Content-Type": "application/json"})
         assert status == 201
+
+
+@pytest.mark.parametrize("base", ["timeline.example.org", "https://example.org/?x=1", "javascript:alert(1)"])
+def test_the_base_url_setting_is_checked_at_start(tmp_path, base):
+    with pytest.raises(ValueError, match="BASE_URL"):
+        make_app(tmp_path, BASE_URL=base)

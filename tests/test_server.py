@@ -18,8 +18,8 @@ PARADE = {"title": "Troops to march", "source": "Test wire", "published": "2025-
           "text": "On Friday Chinese and Russian troops will march together through Red Square."}
 
 
-def post(server, path, payload, token=TOKEN, content_type="application/json"):
-    headers = {"Content-Type": content_type}
+def post(server, path, payload, token=TOKEN, content_type="application/json", extra=None):
+    headers = {"Content-Type": content_type, **(extra or {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
@@ -48,8 +48,8 @@ def test_every_endpoint_over_http(database_url):  # noqa: F811
 
         status, headers, body = server.request("GET", "/timeline?limit=2")
         link = json.loads(body)["next"]
-        assert link.startswith(server.base + "/timeline?") and headers["Link"] == f'<{link}>; rel="next"'
-        assert server.request("GET", link[len(server.base):])[0] == 200
+        assert link.startswith("/timeline?") and headers["Link"] == f'<{link}>; rel="next"'  # no base URL set
+        assert server.request("GET", link)[0] == 200
 
         status, _, body = server.request("GET", "/timeline?format=timelinejs")
         assert status == 200 and all(s["unique_id"] and s["start_date"]["year"] for s in json.loads(body)["events"])
@@ -191,3 +191,50 @@ def test_problem_details_never_echo_what_was_sent(live):
     status, _, body = post(live, "/articles", {**PARADE, "published": evil})
     assert status == 400 and b"<script" not in body and b"alert(1)" not in body
     assert json.loads(body)["invalid-params"][0]["name"] == "published"
+
+
+FORGED = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
+
+
+def answers_to_forged_hosts(server):
+    """Every answer that carries links, asked with a forged Host header."""
+    article = json.loads(post(server, "/articles", PARADE)[2])["id"]
+    answers = [post(server, "/articles", PARADE, extra=FORGED)]
+    for path in ("/timeline?limit=1", "/timeline?limit=1&format=csv", "/timeline?limit=1&format=ics",
+                 "/timeline?limit=1&format=timelinejs", "/articles?limit=1", f"/articles/{article}", "/healthz",
+                 "/openapi.json", "/events/nope"):
+        answers.append(server.request("GET", path, headers=FORGED))
+        answers.append(server.request("GET", path, headers=FORGED))  # the second from the response cache
+    return answers
+
+
+def test_a_forged_host_header_appears_in_no_answer_and_links_are_relative(live):
+    answers = answers_to_forged_hosts(live)
+    for status, headers, body in answers:
+        assert b"attacker" not in body and "attacker" not in str(headers), (status, body[:300])
+    page = json.loads(live.request("GET", "/timeline?limit=1", headers=FORGED)[2])
+    assert page["next"].startswith("/timeline?limit=1&cursor=")
+    articles = json.loads(live.request("GET", "/articles?limit=1", headers=FORGED)[2])
+    assert articles["next"].startswith("/articles?limit=1&cursor=")
+    assert articles["articles"][0]["href"] == f"/articles/{articles['articles'][0]['id']}"
+
+
+def test_links_start_with_the_configured_base_url(tmp_path):
+    base = "https://timeline.example.org/api"
+    with Server(f"sqlite:///{tmp_path / 'timeline.sqlite'}", token=TOKEN, TIMELINE_BASE_URL=base) as server:
+        answers = answers_to_forged_hosts(server)
+        for status, headers, body in answers:
+            assert b"attacker" not in body and "attacker" not in str(headers), (status, body[:300])
+        status, headers, body = server.request("GET", "/timeline?limit=1", headers=FORGED)
+        link = json.loads(body)["next"]
+        assert link.startswith(base + "/timeline?limit=1&cursor=") and headers["Link"] == f'<{link}>; rel="next"'
+        listing = json.loads(server.request("GET", "/articles?limit=1")[2])
+        assert listing["next"].startswith(base + "/articles?limit=1&cursor=")
+        one = listing["articles"][0]
+        assert one["href"] == f"{base}/articles/{one['id']}"
+        detail = json.loads(server.request("GET", f"/articles/{one['id']}")[2])
+        assert detail["events"] and all(e["href"] == f"{base}/events/{e['id']}" for e in detail["events"])
+        status, headers, body = post(server, "/articles", {**PARADE, "url": "https://example.com/other",
+                                                           "text": PARADE["text"] + " Again."})
+        assert status == 201 and headers["Location"] == json.loads(body)["href"]
+        assert headers["Location"].startswith(base + "/articles/")
