@@ -9,6 +9,7 @@ TIMELINE_BASE_URL -> BASE_URL (the public URL links start with; unset: links are
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -32,6 +33,21 @@ MAX_BODY = 2 * 1024 * 1024
 DRAIN_MAX = 8 * 1024 * 1024  # a body up to this size is read before a 413, so that the client hears it
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger("timeline.api")
+
+
+def read_chunked_body(environ: dict, limit: int) -> int:
+    """A chunked body (no Content-Length) is read here, up to one byte past `limit`: within the limit it
+    becomes the request's body with its length; over it, the bytes read so far are dropped and their count
+    returned (more than `limit`), so that the answer is 413 and not whatever a cut body would parse to."""
+    stream, body, size = environ["wsgi.input"], [], 0
+    while size <= limit and (chunk := stream.read(min(limit + 1 - size, 1 << 16))):
+        body.append(chunk)
+        size += len(chunk)
+    if size <= limit:
+        environ["wsgi.input"] = io.BytesIO(b"".join(body))
+        environ["CONTENT_LENGTH"] = str(size)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+    return size
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -83,6 +99,8 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def refuse_large_bodies():
         length = request.content_length
+        if length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            length = read_chunked_body(request.environ, app.config["MAX_CONTENT_LENGTH"])
         if length and length > app.config["MAX_CONTENT_LENGTH"]:
             # A client still sending the body would not read the answer before the server closes: read
             # and drop up to DRAIN_MAX so that it gets its 413; larger bodies are answered unread.

@@ -289,3 +289,39 @@ def test_bodies_of_2_to_10_mb_and_more_get_413_from_the_real_server(tmp_path):
 def test_the_base_url_setting_is_checked_at_start(tmp_path, base):
     with pytest.raises(ValueError, match="BASE_URL"):
         make_app(tmp_path, BASE_URL=base)
+
+
+def send_chunked(server, body: bytes, chunk: int = 64 * 1024) -> tuple[int, dict, bytes]:
+    """POST /articles with `Transfer-Encoding: chunked` (no Content-Length) over a raw socket."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+        sock.sendall((f"POST /articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode())
+        try:
+            for start in range(0, len(body), chunk):
+                part = body[start:start + chunk]
+                sock.sendall(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server may answer and close before the whole body is sent
+        answer = b""
+        while data := sock.recv(65536):
+            answer += data
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, rest
+
+
+def test_a_chunked_body_over_the_limit_gets_413_from_the_real_server(tmp_path):
+    with Server(f"sqlite:///{tmp_path / 'timeline.sqlite'}", token=TOKEN) as server:
+        before = json.loads(server.request("GET", "/healthz")[2])["articles"]
+        huge = json.dumps({**ARTICLE, "text": "x" * (3 * 1024 * 1024)}).encode()
+        status, headers, body = send_chunked(server, huge)
+        assert status == 413, body[:300]
+        assert headers["content-type"].startswith("application/problem+json")
+        assert json.loads(body)["status"] == 413 and "2097152 bytes" in json.loads(body)["detail"]
+        # a chunked body within the limit is read whole and stored
+        status, _, body = send_chunked(server, json.dumps({**ARTICLE, "url": "https://example.com/chunked"}).encode(),
+                                       chunk=50)
+        assert status == 201, body[:300]
+        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == before + 1
