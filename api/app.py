@@ -4,12 +4,15 @@ every response follows (problem+json errors, CORS for reads, ETag and Cache-Cont
 Configuration comes from the environment (CONTRACT.md) unless `create_app(config)` overrides it:
 TIMELINE_DATABASE_URL -> DATABASE_URL, TIMELINE_RULES_DIR -> RULES_DIR,
 TIMELINE_CORPUS_DIR -> CORPUS_DIR (loaded on the store's first start), TIMELINE_API_TOKEN -> API_TOKEN,
-TIMELINE_WRITE_RATE -> WRITE_RATE (writes per client, "120/60" by default, "off": no limit).
+TIMELINE_WRITE_RATE -> WRITE_RATE (writes per client, "120/60" by default, "off": no limit),
+TIMELINE_BASE_URL -> BASE_URL (the public URL links start with; unset: links are relative).
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
+import re
 from pathlib import Path
 
 from flask import Flask, Response, abort, g, request
@@ -32,6 +35,21 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger("timeline.api")
 
 
+def read_chunked_body(environ: dict, limit: int) -> int:
+    """A chunked body (no Content-Length) is read here, up to one byte past `limit`: within the limit it
+    becomes the request's body with its length; over it, the bytes read so far are dropped and their count
+    returned (more than `limit`), so that the answer is 413 and not whatever a cut body would parse to."""
+    stream, body, size = environ["wsgi.input"], [], 0
+    while size <= limit and (chunk := stream.read(min(limit + 1 - size, 1 << 16))):
+        body.append(chunk)
+        size += len(chunk)
+    if size <= limit:
+        environ["wsgi.input"] = io.BytesIO(b"".join(body))
+        environ["CONTENT_LENGTH"] = str(size)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+    return size
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
@@ -44,8 +62,13 @@ def create_app(config: dict | None = None) -> Flask:
         RESPONSE_CACHE_BYTES=64 * 1024 * 1024,  # answers to GET /timeline and /events kept per process
         MAX_CONTENT_LENGTH=MAX_BODY,
         WRITE_RATE=os.environ.get("TIMELINE_WRITE_RATE", DEFAULT_WRITE_RATE),
+        BASE_URL=os.environ.get("TIMELINE_BASE_URL") or None,
     )
     app.config.update(config or {})
+    base = app.config["BASE_URL"]
+    if base and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?", base):
+        raise ValueError(f"BASE_URL (TIMELINE_BASE_URL) must be an http(s) URL without query, like "
+                         f"'https://timeline.example.org' or 'https://example.org/timeline', not {base!r}")
     rate = parse_rate(app.config["WRITE_RATE"])  # a bad setting stops the start, naming it
     limiter = WriteLimiter(*rate) if rate else None
 
@@ -65,14 +88,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     @documented(get={"summary": "Liveness and what the store holds",
-                     "responses": {"200": body(HealthSchema, "the service is up")}})
+                     "responses": {"200": body(HealthSchema, "the service is up; `degraded` while a rule file is refused")}})
     def healthz():
+        # refused rule files make the service "degraded", still 200: the reads go on with the last good rules
+        refused = [f"{Path(e.file).name}:{e.line}: {e.message}" for e in rules.last_errors]
         stats = store().stats()
-        return json_response(HealthSchema(), {"status": "ok", **stats})
+        return json_response(HealthSchema(), {"status": "degraded" if refused else "ok", "rule_errors": refused,
+                                              **stats})
 
     @app.before_request
     def refuse_large_bodies():
         length = request.content_length
+        if length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            length = read_chunked_body(request.environ, app.config["MAX_CONTENT_LENGTH"])
         if length and length > app.config["MAX_CONTENT_LENGTH"]:
             # A client still sending the body would not read the answer before the server closes: read
             # and drop up to DRAIN_MAX so that it gets its 413; larger bodies are answered unread.
@@ -110,9 +138,9 @@ def create_app(config: dict | None = None) -> Flask:
     def cached_answer():
         # after follow_rule_changes: a rules change bumps the store's revision, and with it every key
         if request.method == "GET" and request.blueprint == timeline_routes.bp.name:
-            environ = request.environ  # the URL as sent: the answer's links are made from it
-            g.cache_key = (g.store_now[0], environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"),
-                           environ.get("PATH_INFO"), environ.get("QUERY_STRING"), request.scheme)
+            environ = request.environ  # links are made from the path and BASE_URL, never from the Host header
+            g.cache_key = (g.store_now[0], environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"),
+                           environ.get("QUERY_STRING"))
             g.cached = cache.get(g.cache_key)
             return g.cached
         return None
@@ -139,6 +167,7 @@ def create_app(config: dict | None = None) -> Flask:
                     response.make_conditional(request)
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"  # every answer, errors included
         return response
 
     @app.errorhandler(Problem)

@@ -5,10 +5,11 @@ from flask import Blueprint
 
 from timeline.articles import ArticleRejected, build_article
 
+from .cursors import ARTICLE_KEY, encode_cursor
 from .docs import body, documented, path_parameter, problem
 from .http import (
-    Problem, decode_cursor, encode_cursor, invalid_params, json_body, json_response, live_rules, load_query,
-    next_link, require_token, store,
+    Problem, invalid_params, json_body, json_response, link, live_rules, load_query,
+    next_link, page_after, require_token, store,
 )
 from .schemas import (
     ArticleCreatedSchema, ArticleDetailSchema, ArticleInSchema, ArticleListSchema, PageQuerySchema,
@@ -17,14 +18,13 @@ from .timeline_routes import event_summary
 
 bp = Blueprint("articles", __name__)
 
-ARTICLE_KEY = (True, False)  # (published, id)
 PAGE = 100
 
 
 def article_record(article, with_text: bool = False, events=()) -> dict:
     record = {"id": article.id, "title": article.title, "source": article.source, "published": article.published,
               "url": article.url, "language": article.language, "ingested_at": article.ingested_at,
-              "href": f"/articles/{article.id}"}
+              "href": link(f"/articles/{article.id}")}
     if with_text:
         record["text"] = article.body
         record["events"] = [event_summary(e) for e in events]
@@ -67,10 +67,11 @@ def post_article():
     events = result.events
     if not result.created:
         events = store().article(result.article_id)[1]
-    answer = {"id": result.article_id, "created": result.created, "href": f"/articles/{result.article_id}",
+    href = link(f"/articles/{result.article_id}")
+    answer = {"id": result.article_id, "created": result.created, "href": href,
               "events": [event_summary(e) for e in events]}
     return json_response(ArticleCreatedSchema(), answer, status=201 if result.created else 200,
-                         headers={"Location": f"/articles/{result.article_id}"})
+                         headers={"Location": href})
 
 
 @bp.get("/articles")
@@ -82,7 +83,7 @@ def post_article():
 })
 def list_articles():
     query = load_query(PageQuerySchema())
-    found, key = store().articles_page(after=decode_cursor(query["cursor"], ARTICLE_KEY), limit=query["limit"] or PAGE)
+    found, key = store().articles_page(after=page_after(query["cursor"], ARTICLE_KEY), limit=query["limit"] or PAGE)
     link = next_link(encode_cursor(key) if key else None)
     headers = {"Link": f'<{link}>; rel="next"'} if link else {}
     return json_response(ArticleListSchema(), {"articles": [article_record(a) for a in found], "next": link},
@@ -99,6 +100,7 @@ def list_articles():
 def get_article(article_id: str):
     found = store().article(article_id)
     if found is None:
-        raise Problem(404, "Not Found", f"no article with id {article_id!r}")
+        raise Problem(404, "Not Found", "no article with this id",
+                      [{"name": "article_id", "reason": "no such article"}])
     article, events = found
     return json_response(ArticleDetailSchema(), article_record(article, with_text=True, events=events))

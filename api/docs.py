@@ -45,7 +45,12 @@ def path_parameter(name: str, description: str) -> dict:
     return {"in": "path", "name": name, "required": True, "description": description, "schema": {"type": "string"}}
 
 
-def build_spec(app: Flask) -> dict:
+# Answered by the HTTP server (gunicorn) before the app sees the request, so in its format, not problem+json.
+URI_TOO_LONG = {"description": "request line (path and query) longer than 4094 bytes, answered by the HTTP server",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def build_spec(app: Flask, event_types: list[str]) -> dict:
     marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="Newsroom timeline", version=__version__, openapi_version="3.0.3",
@@ -58,15 +63,24 @@ def build_spec(app: Flask) -> dict:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         operations = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if operations:
+            for operation in operations.values():
+                operation["responses"].setdefault("414", URI_TOO_LONG)
             spec.path(path=re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    for parameter in document["paths"]["/timeline"]["get"]["parameters"]:
+        if parameter["name"] == "type":  # the types of the rules in use: the only ones the API accepts
+            parameter["schema"]["items"]["enum"] = sorted(event_types)
+    return document
 
 
 @bp.get("/openapi.json")
 def openapi():
-    if "timeline.openapi" not in current_app.extensions:
-        current_app.extensions["timeline.openapi"] = build_spec(current_app)
-    return jsonify(current_app.extensions["timeline.openapi"])
+    rulebook = current_app.extensions["timeline.rules"].get().rulebook
+    cached = current_app.extensions.get("timeline.openapi")
+    if cached is None or cached[0] != rulebook.version:  # a rules change may bring other event types
+        cached = (rulebook.version, build_spec(current_app, [t.name for t in rulebook.types]))
+        current_app.extensions["timeline.openapi"] = cached
+    return jsonify(cached[1])
 
 
 SWAGGER_PAGE = """<!doctype html>

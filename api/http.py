@@ -1,9 +1,6 @@
 """What every view shares: problem responses, JSON bodies, query parsing, cursors and the token check."""
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
 import hmac
 import json
 from urllib.parse import urlencode
@@ -13,6 +10,7 @@ from marshmallow import Schema, ValidationError
 
 from timeline.store import Store
 
+from .cursors import decode_cursor
 from .schemas import ProblemSchema
 
 JSON = "application/json"
@@ -51,6 +49,13 @@ def json_response(schema: Schema, data, status: int = 200, headers: dict | None 
     return response
 
 
+def shown_name(name: str) -> str:
+    """A parameter or field name the client sent, fit to be named in an answer: at most 40 characters,
+    anything but letters, digits and _ . - [ ] escaped as \\uXXXX (no markup, no control characters)."""
+    cut = name[:40] + ("..." if len(name) > 40 else "")
+    return "".join(c if c.isascii() and (c.isalnum() or c in "_.-[]") else f"\\u{ord(c):04x}" for c in cut)
+
+
 def invalid_params(messages: dict, rename: dict | None = None) -> list[dict]:
     rename = rename or {}
     found = []
@@ -59,21 +64,26 @@ def invalid_params(messages: dict, rename: dict | None = None) -> list[dict]:
             value = [f"{k}: {v}" for k, v in value.items()]
         reasons = value if isinstance(value, list) else [value]
         reason = "unknown parameter" if reasons == ["Unknown field."] else "; ".join(map(str, reasons))
-        found.append({"name": rename.get(name, name), "reason": reason})
+        found.append({"name": shown_name(rename.get(name, name)), "reason": reason})
     return found
 
 
 def load_query(schema: Schema) -> dict:
     """request.args through a schema; repeated and comma-separated list parameters become one list."""
     data = {}
+    known = {f.data_key or name for name, f in schema.fields.items()}
     list_fields = {f.data_key or name for name, f in schema.fields.items() if f.__class__.__name__ == "List"}
     for key in request.args.keys():
         if key.startswith("_"):
             continue  # cache-busting parameters added by browsers' widgets
+        values = request.args.getlist(key)
         if key in list_fields:
-            data[key] = [v.strip() for value in request.args.getlist(key) for v in value.split(",") if v.strip()]
+            data[key] = [v.strip() for value in values for v in value.split(",") if v.strip()]
+        elif len(values) > 1 and key in known:
+            raise Problem(400, "Invalid query parameter", f"{key}: given {len(values)} times; it takes one value",
+                          [{"name": key, "reason": "given more than once; it takes one value"}])
         else:
-            data[key] = request.args.get(key)
+            data[key] = values[0]
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -117,33 +127,31 @@ def require_token() -> None:
                       [{"name": "Authorization", "reason": "wrong token"}])
 
 
-# --- cursors: opaque to clients, the sort key of the last row of a page -----------------------
-
-def encode_cursor(key: tuple) -> str:
-    plain = [v.isoformat() if isinstance(v, dt.date) else v for v in key]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str | None, dates: tuple[bool, ...]) -> tuple | None:
-    """The key in a cursor; `dates` says which positions are days."""
+def page_after(cursor: str | None, shape: tuple[bool, ...]) -> tuple | None:
+    """The key a page starts after (None: the first page); 400 for a cursor this API cannot have given out."""
     if cursor is None:
         return None
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != len(dates):
-            raise ValueError("wrong shape")
-        return tuple(dt.date.fromisoformat(v) if is_date else str(v) for v, is_date in zip(values, dates))
-    except (ValueError, TypeError, binascii.Error):
+    key = decode_cursor(cursor, shape)
+    if key is None:
         raise Problem(400, "Invalid query parameter", "cursor: not a cursor this API gave out",
-                      [{"name": "cursor", "reason": "not a cursor this API gave out"}]) from None
+                      [{"name": "cursor", "reason": "not a cursor this API gave out"}])
+    return key
+
+
+def link(path: str) -> str:
+    """A link to a path (and query) of this API: absolute from BASE_URL (TIMELINE_BASE_URL) when it is
+    set, else relative. Never built from the request's Host header, which a client chooses: answers to
+    reads are public in shared caches, and one client's Host must not end up in another's answer."""
+    base = current_app.config.get("BASE_URL")
+    return (base.rstrip("/") if base else request.script_root) + path
 
 
 def next_link(cursor: str | None) -> str | None:
-    """This request's URL with the next page's cursor."""
+    """This request's path and query with the next page's cursor."""
     if cursor is None:
         return None
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-    return request.base_url + "?" + urlencode([*args, ("cursor", cursor)])
+    return link(request.path + "?" + urlencode([*args, ("cursor", cursor)]))
 
 
 def store() -> Store:

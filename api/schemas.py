@@ -3,19 +3,34 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from timeline.articles import URL_PATTERN
 from timeline.articles import ArticleSchema as ArticleFieldsSchema
 from timeline.articles import PublishedField
 from timeline.formats import FORMATS
+from timeline.isodates import DATE_PATTERN, PUBLISHED_PATTERN, parse_date
 from timeline.schemas import EventHeadSchema, EventSchema
 
+from .cursors import ARTICLE_KEY, EVENT_KEY, cursor_pattern
+
 MAX_LIMIT = 1000
+
+
+class DayField(fields.Date):
+    """YYYY-MM-DD, a real day, exactly as the document's pattern says."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = parse_date(value) if isinstance(value, str) else None
+        if day is None:
+            raise self.make_error("invalid")
+        return day
 
 
 class PageQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    cursor = fields.String(load_default=None, metadata={"description": "the `next` cursor of the previous page"})
+    cursor = fields.String(load_default=None, metadata={"description": "the cursor in the previous page's `next`",
+                                                        "pattern": cursor_pattern(ARTICLE_KEY)})
     limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_LIMIT),
                            metadata={"description": f"page size, at most {MAX_LIMIT}"})
 
@@ -23,11 +38,15 @@ class PageQuerySchema(Schema):
 class TimelineQuerySchema(PageQuerySchema):
     """GET /timeline query: `type` may repeat (type=summit&type=parade) or hold a comma list."""
 
+    cursor = fields.String(load_default=None, metadata={"description": "the cursor in the previous page's `next`",
+                                                        "pattern": cursor_pattern(EVENT_KEY)})
+
     type = fields.List(fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]*$")), load_default=list,
                        metadata={"description": "event types, repeatable or comma-separated"})
-    from_ = fields.Date(data_key="from", load_default=None,
-                        metadata={"description": "events that end on or after this day"})
-    to = fields.Date(load_default=None, metadata={"description": "events that start on or before this day"})
+    from_ = DayField(data_key="from", load_default=None,
+                     metadata={"description": "events that end on or after this day", "pattern": DATE_PATTERN})
+    to = DayField(load_default=None, metadata={"description": "events that start on or before this day",
+                                               "pattern": DATE_PATTERN})
     q = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
                       metadata={"description": "text in the label or a source sentence (case-insensitive)"})
     participant = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
@@ -45,10 +64,8 @@ class TimelineQuerySchema(PageQuerySchema):
     def check(self, data, **kwargs):
         unknown = [t for t in data.get("type", []) if self.known_types and t not in self.known_types]
         if unknown:
-            raise ValidationError(f"unknown event type {unknown[0]!r}; known: {', '.join(sorted(self.known_types))}",
+            raise ValidationError(f"unknown event type; known: {', '.join(sorted(self.known_types))}",
                                   "type")
-        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
-            raise ValidationError("'from' is after 'to'", "from")
 
 
 class TimelinePageSchema(Schema):
@@ -90,9 +107,12 @@ class EventSummarySchema(EventHeadSchema):
 class ArticleInSchema(ArticleFieldsSchema):
     """POST /articles: the article fields of the contract; `text` is the body."""
 
-    published = PublishedField(required=True, metadata={
+    published = PublishedField(required=True, error_messages={  # the value is not echoed back (SECURITY.md)
+        "invalid": "not an ISO 8601 date (YYYY-MM-DD) or datetime with offset"}, metadata={
         "description": "ISO 8601 date, or datetime with an offset: the anchor of every relative date in the text",
-        "example": "2025-05-08"})
+        "example": "2025-05-08", "pattern": PUBLISHED_PATTERN})
+    url = fields.String(load_default=None, allow_none=True, metadata={
+        "format": "uri", "pattern": URL_PATTERN, "maxLength": 2000, "description": "http(s) or ftp(s) URL of the article"})
 
 
 class ArticleCreatedSchema(Schema):
@@ -167,7 +187,10 @@ class ProblemSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("ok", "degraded")), metadata={
+        "description": "ok; degraded while a changed rule file is refused (the last good rules stay in use)"})
+    rule_errors = fields.List(fields.String(), required=True, metadata={
+        "description": "why rule files are refused, one `file:line: message` each; empty when none is"})
     events = fields.Integer(required=True)
     articles = fields.Integer(required=True)
     rules_version = fields.String(required=True)

@@ -11,12 +11,28 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 
 from gunicorn.app.base import BaseApplication
 
 
 def default_workers() -> int:
     return max(2, min(os.cpu_count() or 1, 8))
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (taken, not allowed, unknown host), or None: a bind
+    test before anything is loaded or announced. SO_REUSEADDR as gunicorn sets it, so that a port left in
+    TIME_WAIT by a stopped server is not called taken."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+        return None
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 class TimelineServer(BaseApplication):

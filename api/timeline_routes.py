@@ -4,19 +4,19 @@ from __future__ import annotations
 import functools
 import json
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, g
 
 from timeline.formats import MEDIA_TYPES, render
 from timeline.schemas import EventSchema
 
+from .cursors import EVENT_KEY, encode_cursor
 from .docs import body, documented, path_parameter, problem
-from .http import Problem, decode_cursor, encode_cursor, live_rules, load_query, next_link, store
+from .http import Problem, link, live_rules, load_query, next_link, page_after, store
 from .schemas import MAX_LIMIT, TimelineJSSchema, TimelinePageSchema, TimelineQuerySchema
 
 bp = Blueprint("timeline", __name__)
 
 JSON_PAGE = 100  # default page size of the JSON timeline; widget formats get whole pages (MAX_LIMIT)
-EVENT_KEY = (True, True, False, False)  # (start, end, type, id)
 
 
 @functools.lru_cache(maxsize=8)
@@ -34,7 +34,7 @@ def page_json(records: list[str], version: str | None, link: str | None) -> str:
 
 def event_summary(event) -> dict:
     return {"id": event.id, "type": event.type, "label": event.label, "start": event.start, "end": event.end,
-            "granularity": event.granularity, "status": event.status, "href": f"/events/{event.id}"}
+            "granularity": event.granularity, "status": event.status, "href": link(f"/events/{event.id}")}
 
 
 @bp.get("/timeline")
@@ -63,11 +63,15 @@ def get_timeline():
     query = load_query(query_schema(tuple(t.name for t in live_rules().get().rulebook.types)))
     fmt = query["format"]
     limit = query["limit"] or (JSON_PAGE if fmt == "json" else MAX_LIMIT)
-    found, key, version = store().events_page(
-        types=query["type"], start=query["from_"], end=query["to"], q=query["q"],
-        participant=query["participant"], source=query["source"],
-        after=decode_cursor(query["cursor"], EVENT_KEY), limit=limit, records=fmt == "json",
-    )
+    after = page_after(query["cursor"], EVENT_KEY)
+    if query["from_"] and query["to"] and query["from_"] > query["to"]:
+        # an empty window, which no event overlaps (the document cannot forbid it, so it is no error)
+        found, key, version = [], None, g.store_now[1]
+    else:
+        found, key, version = store().events_page(
+            types=query["type"], start=query["from_"], end=query["to"], q=query["q"],
+            participant=query["participant"], source=query["source"], after=after, limit=limit,
+            records=fmt == "json")
     link = next_link(encode_cursor(key) if key else None)
     headers = {"Link": f'<{link}>; rel="next"'} if link else {}
     if fmt == "json":
@@ -88,5 +92,5 @@ def get_timeline():
 def get_event(event_id: str):
     record = store().event(event_id, record=True)
     if record is None:
-        raise Problem(404, "Not Found", f"no event with id {event_id!r}")
+        raise Problem(404, "Not Found", "no event with this id", [{"name": "event_id", "reason": "no such event"}])
     return Response(record + "\n", mimetype="application/json")  # rendered by EventSchema when written

@@ -49,6 +49,27 @@ def test_healthz(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok" and body["articles"] == SEED and body["events"] > 5 and body["rules_version"]
+    assert body["rule_errors"] == []
+
+
+def test_healthz_is_degraded_while_a_rule_file_is_refused(database_url, tmp_path):  # noqa: F811
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    client = make_app(database_url, RULES_DIR=str(rules), RULES_CHECK_EVERY=0).test_client()
+    version = client.get("/healthz").get_json()["rules_version"]
+    parade = rules / "parade.yaml"
+    good = parade.read_text(encoding="utf-8")
+    parade.write_text("rules:\n  - id: parade.broken\n    triggers: [march\n", encoding="utf-8")
+    response = client.get("/healthz")
+    assert response.status_code == 200  # a load balancer keeps sending the reads
+    body = response.get_json()
+    assert body["status"] == "degraded" and body["rules_version"] == version
+    assert len(body["rule_errors"]) == 1 and body["rule_errors"][0].startswith("parade.yaml:")
+    line = body["rule_errors"][0].split(":")[1]
+    assert line.isdigit() and int(line) >= 3, body["rule_errors"]
+    parade.write_text(good + "\n# fixed\n", encoding="utf-8")
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["rule_errors"] == [] and body["rules_version"] != version
 
 
 def test_timeline_filters_by_type_and_window(client):
@@ -95,17 +116,24 @@ def test_pages_follow_the_cursor_in_body_and_link_header(client):
 
 @pytest.mark.parametrize("query, name", [
     ("from=2025-13-01", "from"), ("to=tomorrow", "to"), ("type=picnic", "type"),
-    ("from=2025-06-01&to=2025-05-01", "from"), ("format=pdf", "format"), ("colour=red", "colour"),
-    ("limit=0", "limit"), ("limit=5000", "limit"),
+    ("format=pdf", "format"), ("colour=red", "colour"),
+    ("limit=0", "limit"), ("limit=5000", "limit"), ("limit=1&limit=2", "limit"), ("cursor=", "cursor"),
+    ("from=2025-5-1", "from"), ("to=20250501", "to"), ("from=2025-02-29", "from"),
 ])
 def test_bad_parameters_get_400_problem_json_naming_them(client, query, name):
     body = problem_of(client.get(f"/timeline?{query}"), 400)
     assert body["invalid-params"][0]["name"] == name
 
 
+def test_an_empty_window_is_an_empty_timeline(client):
+    response = client.get("/timeline?from=2025-06-01&to=2025-05-01")
+    assert response.status_code == 200 and response.get_json()["events"] == []
+
+
 def test_unknown_paths_and_ids_are_404_problems(client):
     problem_of(client.get("/events/nope/nope"), 404)
-    assert "nope" in problem_of(client.get("/events/nope"), 404)["detail"]
+    assert problem_of(client.get("/events/nope"), 404)["invalid-params"] == [{"name": "event_id",
+                                                                                "reason": "no such event"}]
     problem_of(client.get("/articles/nope"), 404)
     problem_of(client.delete("/timeline"), 405)
 
@@ -166,6 +194,26 @@ def test_csv_has_a_header_and_one_row_per_event(client):
     assert [r["type"] for r in rows] == ["parade"] * len(rows) and rows
 
 
+def test_csv_rows_carry_the_participants_of_the_json_events(client):
+    text = client.get("/timeline?format=csv").get_data(as_text=True)
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == ["id", "type", "label", "start", "end", "granularity", "status", "sources", "articles",
+                      "sentence", "participants"]
+    events = {e["id"]: e for e in client.get("/timeline?limit=1000").get_json()["events"]}
+    assert len(rows) == len(events)
+    for row in rows:
+        record = dict(zip(header, row))
+        event = events[record["id"]]
+        assert record["participants"] == "; ".join(event["participants"])
+        assert (record["type"], record["label"], record["start"], record["end"]) == (
+            event["type"], event["label"], event["start"], event["end"])
+        assert int(record["sources"]) == len(event["sources"])
+    parade = next(dict(zip(header, r)) for r in rows if (r[1], r[3]) == ("parade", "2025-05-09"))
+    assert parade["participants"] == "Xi Jinping"
+    several = [r for r in rows if len(events[r[0]]["participants"]) > 1]
+    assert several and all(r[-1].split("; ") == events[r[0]]["participants"] for r in several)
+
+
 def test_reads_are_cacheable_conditional_and_open_to_other_origins(client):
     response = client.get("/timeline?type=parade", headers={"Origin": "https://news.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -220,6 +268,12 @@ def test_openapi_document_and_interactive_page(client):
     names = {p["name"] for p in spec["paths"]["/timeline"]["get"]["parameters"]}
     assert {"type", "from", "to", "q", "participant", "source", "format", "cursor", "limit"} <= names
     assert spec["paths"]["/articles"]["post"]["security"] == [{"bearer": []}]
+    url = schemas["ArticleIn"]["properties"]["url"]
+    assert url["format"] == "uri" and url["pattern"].startswith("^(?:https?|ftps?)://")
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/timeline"]["get"]["parameters"]}
+    assert params["type"]["items"]["enum"] == ["parade", "summit", "tariff"]
+    assert params["cursor"]["pattern"].startswith("^[0-9]") and params["from"]["format"] == "date"
+    assert all("414" in operation["responses"] for ops in spec["paths"].values() for operation in ops.values())
     page = client.get("/docs")
     assert page.status_code == 200 and b"openapi.json" in page.data and page.mimetype == "text/html"
 

@@ -42,7 +42,7 @@ def test_other_formats():
     assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and b"DTSTART;VALUE=DATE:20250509\r\n" in ics
     assert b"DTEND;VALUE=DATE:20250510\r\n" in ics  # all-day events end the day after (non-inclusive)
     csv_text = run("extract", str(CORPUS), "--format", "csv").stdout
-    assert csv_text.splitlines()[0] == "id,type,label,start,end,granularity,status,sources,articles,sentence"
+    assert csv_text.splitlines()[0] == "id,type,label,start,end,granularity,status,sources,articles,sentence,participants"
     tl = json.loads(run("extract", str(CORPUS), "--format", "timelinejs").stdout)
     slide = tl["events"][0]
     assert set(slide) >= {"start_date", "text", "unique_id", "group"} and "year" in slide["start_date"]

@@ -2,7 +2,9 @@
 hand: huge bodies, broken JSON, wrong media types, injection-shaped strings in every parameter,
 HTML in titles, unknown parameters, too many writes from one client.
 
-The schemathesis run in the default suite is short; `pytest -m fuzz` runs it much longer.
+schemathesis (4.x) runs every one of its checks against a real server (`timeline serve`, writes
+unlimited with TIMELINE_WRITE_RATE=off so that they reach the write logic); the default suite gives
+each operation a bounded budget, `pytest -m fuzz` a much longer one.
 """
 import json
 import socket
@@ -12,17 +14,12 @@ import schemathesis
 from backends import Server, database_url  # noqa: F401 - fixture
 from conftest import CORPUS, RULES
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
-)
+from schemathesis.checks import CHECKS, load_all_checks
 
 from api import create_app
 
 TOKEN = "hardening-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance)
 ARTICLE = {"title": "Troops to march", "source": "Test wire", "published": "2025-05-08",
            "text": "On Friday Chinese and Russian troops will march together through Red Square."}
 
@@ -38,25 +35,38 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def openapi(app):
-    return schemathesis.from_wsgi("/openapi.json", app)
+def live_server(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'timeline.sqlite'}"
+    with Server(url, token=TOKEN, TIMELINE_WRITE_RATE="off") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def openapi(live_server):
+    return schemathesis.openapi.from_url(live_server.base + "/openapi.json")
 
 
 # --- attacked from the OpenAPI document -----------------------------------------------------------
 
-api_schema = schemathesis.from_pytest_fixture("openapi")
-SHORT = settings(max_examples=25, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                        HealthCheck.function_scoped_fixture])
-LONG = settings(max_examples=1000, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                       HealthCheck.function_scoped_fixture])
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()  # the `--checks all` of the command line
+api_schema = schemathesis.pytest.from_fixture("openapi")
+SHORT = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+                 suppress_health_check=list(HealthCheck))
+LONG = settings(max_examples=1000, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 def call(case):
     headers = dict(AUTH) if case.method == "POST" else {}
-    response = case.call_and_validate(headers=headers, checks=CHECKS)
-    assert response.status_code < 500, response.text
+    case.call_and_validate(headers=headers, checks=ALL_CHECKS)
+
+
+def test_every_check_of_schemathesis_runs():
+    names = {check.__name__ for check in ALL_CHECKS}
+    assert {"not_a_server_error", "status_code_conformance", "content_type_conformance",
+            "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
+            "positive_data_acceptance", "unsupported_method", "use_after_free", "ensure_resource_availability",
+            "ignored_auth", "missing_required_header"} <= names, names
 
 
 @api_schema.parametrize()
@@ -273,3 +283,45 @@ def test_bodies_of_2_to_10_mb_and_more_get_413_from_the_real_server(tmp_path):
         status, _, _ = server.request("POST", "/articles", json.dumps(ARTICLE).encode(),
                                       headers={**AUTH, "Content-Type": "application/json"})
         assert status == 201
+
+
+@pytest.mark.parametrize("base", ["timeline.example.org", "https://example.org/?x=1", "javascript:alert(1)"])
+def test_the_base_url_setting_is_checked_at_start(tmp_path, base):
+    with pytest.raises(ValueError, match="BASE_URL"):
+        make_app(tmp_path, BASE_URL=base)
+
+
+def send_chunked(server, body: bytes, chunk: int = 64 * 1024) -> tuple[int, dict, bytes]:
+    """POST /articles with `Transfer-Encoding: chunked` (no Content-Length) over a raw socket."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+        sock.sendall((f"POST /articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode())
+        try:
+            for start in range(0, len(body), chunk):
+                part = body[start:start + chunk]
+                sock.sendall(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server may answer and close before the whole body is sent
+        answer = b""
+        while data := sock.recv(65536):
+            answer += data
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, rest
+
+
+def test_a_chunked_body_over_the_limit_gets_413_from_the_real_server(tmp_path):
+    with Server(f"sqlite:///{tmp_path / 'timeline.sqlite'}", token=TOKEN) as server:
+        before = json.loads(server.request("GET", "/healthz")[2])["articles"]
+        huge = json.dumps({**ARTICLE, "text": "x" * (3 * 1024 * 1024)}).encode()
+        status, headers, body = send_chunked(server, huge)
+        assert status == 413, body[:300]
+        assert headers["content-type"].startswith("application/problem+json")
+        assert json.loads(body)["status"] == 413 and "2097152 bytes" in json.loads(body)["detail"]
+        # a chunked body within the limit is read whole and stored
+        status, _, body = send_chunked(server, json.dumps({**ARTICLE, "url": "https://example.com/chunked"}).encode(),
+                                       chunk=50)
+        assert status == 201, body[:300]
+        assert json.loads(server.request("GET", "/healthz")[2])["articles"] == before + 1

@@ -1,10 +1,14 @@
-"""Every endpoint over real HTTP, against `timeline serve` (waitress) in a subprocess, on SQLite and PostgreSQL."""
+"""Every endpoint over real HTTP, against `timeline serve` (gunicorn) in a subprocess, on SQLite and PostgreSQL."""
 import datetime as dt
 import json
+import socket
 import subprocess
 import threading
+import time
+import urllib.parse
 
 import icalendar
+import pytest
 from backends import SEED, Server, database_url  # noqa: F401 - fixture
 from conftest import BIN
 
@@ -14,8 +18,8 @@ PARADE = {"title": "Troops to march", "source": "Test wire", "published": "2025-
           "text": "On Friday Chinese and Russian troops will march together through Red Square."}
 
 
-def post(server, path, payload, token=TOKEN, content_type="application/json"):
-    headers = {"Content-Type": content_type}
+def post(server, path, payload, token=TOKEN, content_type="application/json", extra=None):
+    headers = {"Content-Type": content_type, **(extra or {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
@@ -44,8 +48,8 @@ def test_every_endpoint_over_http(database_url):  # noqa: F811
 
         status, headers, body = server.request("GET", "/timeline?limit=2")
         link = json.loads(body)["next"]
-        assert link.startswith(server.base + "/timeline?") and headers["Link"] == f'<{link}>; rel="next"'
-        assert server.request("GET", link[len(server.base):])[0] == 200
+        assert link.startswith("/timeline?") and headers["Link"] == f'<{link}>; rel="next"'  # no base URL set
+        assert server.request("GET", link)[0] == 200
 
         status, _, body = server.request("GET", "/timeline?format=timelinejs")
         assert status == 200 and all(s["unique_id"] and s["start_date"]["year"] for s in json.loads(body)["events"])
@@ -124,3 +128,113 @@ def test_serve_refuses_a_bad_database_url_in_one_line(tmp_path):
     done = subprocess.run([str(BIN), "serve", "--port", "1", "--database-url", "nonsense://"], capture_output=True,
                           text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 2 and "cannot start" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_serve_on_a_taken_port_fails_at_once_naming_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        done = subprocess.run([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url",
+                               f"sqlite:///{tmp_path / 'timeline.sqlite'}"], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert lines == [f"timeline serve: cannot start: cannot listen on 127.0.0.1:{port}: Address already in use"]
+    assert "serving the timeline" not in done.stderr
+    assert elapsed < 5  # before the store is opened or the corpus loaded
+    assert not (tmp_path / "timeline.sqlite").exists()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with Server(f"sqlite:///{tmp_path_factory.mktemp('live') / 'timeline.sqlite'}", token=TOKEN) as server:
+        yield server
+
+
+def test_every_answer_says_nosniff(live):
+    answers = {
+        "timeline": live.request("GET", "/timeline?limit=1"),
+        "csv": live.request("GET", "/timeline?format=csv"),
+        "healthz": live.request("GET", "/healthz"),
+        "bad parameter": live.request("GET", "/timeline?from=nope"),
+        "unknown id": live.request("GET", "/events/nope"),
+        "unknown path": live.request("GET", "/nowhere"),
+        "wrong method": live.request("DELETE", "/timeline"),
+        "no token": post(live, "/articles", PARADE, token=None),
+        "not json": post(live, "/articles", b"x", content_type="text/plain"),
+        "too large": post(live, "/articles", {**PARADE, "text": "word " * 600_000}),
+        "preflight": live.request("OPTIONS", "/timeline", headers={"Origin": "https://news.example",
+                                                                   "Access-Control-Request-Method": "GET"}),
+    }
+    etag = answers["timeline"][1]["ETag"]
+    answers["not modified"] = live.request("GET", "/timeline?limit=1", headers={"If-None-Match": etag})
+    assert answers["not modified"][0] == 304 and answers["unknown id"][0] == 404 and answers["too large"][0] == 413
+    for name, (status, headers, _) in answers.items():
+        assert headers["X-Content-Type-Options"] == "nosniff", (name, status)
+
+
+def test_problem_details_never_echo_what_was_sent(live):
+    evil = "<script>alert(1)<"  # no '/': one path segment
+    quoted = urllib.parse.quote(evil, safe="")
+    for path in (f"/events/{quoted}", f"/articles/{quoted}", f"/timeline?{quoted}=1", f"/timeline?{quoted}=1&{quoted}=2",
+                 f"/timeline?type={quoted}", f"/articles?cursor={quoted}", f"/timeline?from={quoted}",
+                 f"/nowhere/{quoted}"):
+        status, headers, body = live.request("GET", path)
+        assert status in (400, 404), (path, status)
+        assert headers["Content-Type"].startswith("application/problem+json")
+        assert b"<script" not in body and b"alert(1)" not in body, (path, body)
+    status, _, body = live.request("GET", f"/events/{quoted}")
+    assert json.loads(body)["detail"] == "no event with this id"
+    status, _, body = post(live, "/articles", {**PARADE, "published": evil})
+    assert status == 400 and b"<script" not in body and b"alert(1)" not in body
+    assert json.loads(body)["invalid-params"][0]["name"] == "published"
+
+
+FORGED = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
+
+
+def answers_to_forged_hosts(server):
+    """Every answer that carries links, asked with a forged Host header."""
+    article = json.loads(post(server, "/articles", PARADE)[2])["id"]
+    answers = [post(server, "/articles", PARADE, extra=FORGED)]
+    for path in ("/timeline?limit=1", "/timeline?limit=1&format=csv", "/timeline?limit=1&format=ics",
+                 "/timeline?limit=1&format=timelinejs", "/articles?limit=1", f"/articles/{article}", "/healthz",
+                 "/openapi.json", "/events/nope"):
+        answers.append(server.request("GET", path, headers=FORGED))
+        answers.append(server.request("GET", path, headers=FORGED))  # the second from the response cache
+    return answers
+
+
+def test_a_forged_host_header_appears_in_no_answer_and_links_are_relative(live):
+    answers = answers_to_forged_hosts(live)
+    for status, headers, body in answers:
+        assert b"attacker" not in body and "attacker" not in str(headers), (status, body[:300])
+    page = json.loads(live.request("GET", "/timeline?limit=1", headers=FORGED)[2])
+    assert page["next"].startswith("/timeline?limit=1&cursor=")
+    articles = json.loads(live.request("GET", "/articles?limit=1", headers=FORGED)[2])
+    assert articles["next"].startswith("/articles?limit=1&cursor=")
+    assert articles["articles"][0]["href"] == f"/articles/{articles['articles'][0]['id']}"
+
+
+def test_links_start_with_the_configured_base_url(tmp_path):
+    base = "https://timeline.example.org/api"
+    with Server(f"sqlite:///{tmp_path / 'timeline.sqlite'}", token=TOKEN, TIMELINE_BASE_URL=base) as server:
+        answers = answers_to_forged_hosts(server)
+        for status, headers, body in answers:
+            assert b"attacker" not in body and "attacker" not in str(headers), (status, body[:300])
+        status, headers, body = server.request("GET", "/timeline?limit=1", headers=FORGED)
+        link = json.loads(body)["next"]
+        assert link.startswith(base + "/timeline?limit=1&cursor=") and headers["Link"] == f'<{link}>; rel="next"'
+        listing = json.loads(server.request("GET", "/articles?limit=1")[2])
+        assert listing["next"].startswith(base + "/articles?limit=1&cursor=")
+        one = listing["articles"][0]
+        assert one["href"] == f"{base}/articles/{one['id']}"
+        detail = json.loads(server.request("GET", f"/articles/{one['id']}")[2])
+        assert detail["events"] and all(e["href"] == f"{base}/events/{e['id']}" for e in detail["events"])
+        status, headers, body = post(server, "/articles", {**PARADE, "url": "https://example.com/other",
+                                                           "text": PARADE["text"] + " Again."})
+        assert status == 201 and headers["Location"] == json.loads(body)["href"]
+        assert headers["Location"].startswith(base + "/articles/")

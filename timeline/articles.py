@@ -15,6 +15,8 @@ from typing import Iterable, Iterator
 import yaml
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from .isodates import parse_published
+
 ARTICLE_SUFFIXES = {".txt", ".md"}
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
@@ -53,19 +55,28 @@ class PublishedField(fields.Field):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        text = str(value).strip()
-        try:
-            if len(text) == 10:
-                return dt.date.fromisoformat(text)
-            stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise self.make_error("invalid", input=text) from None
-        if stamp.tzinfo is None:
-            raise self.make_error("invalid", input=text)
-        return stamp.date()
+        day = parse_published(value) if isinstance(value, str) else None
+        if day is None:
+            raise self.make_error("invalid", input=str(value).strip())
+        return day
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.isoformat()
+
+
+# What `url` may be: an http(s) or ftp(s) URL made of RFC 3986's characters, a host name or address and
+# an optional port, path, query and fragment. One pattern, read the same by Python and by the OpenAPI
+# document (ECMA-262), so that the API accepts exactly what its document says.
+_URL_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})"
+_URL = (r"(?:https?|ftps?)://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?"
+        rf"(?:/{_URL_CHAR}*)?(?:\?(?:{_URL_CHAR}|\?)*)?(?:#(?:{_URL_CHAR}|\?)*)?")
+URL_PATTERN = f"^{_URL}$"
+
+
+def _url(value) -> bool:
+    if not isinstance(value, str) or len(value) > 2000 or not re.fullmatch(_URL, value):
+        raise ValidationError("Not a valid URL: http(s) or ftp(s), RFC 3986 characters only.")
+    return True
 
 
 class ArticleSchema(Schema):
@@ -77,7 +88,7 @@ class ArticleSchema(Schema):
     title = fields.String(load_default="", validate=validate.Length(max=1000))
     source = fields.String(load_default="", validate=validate.Length(max=500))
     published = PublishedField(required=True)
-    url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+    url = fields.String(load_default=None, allow_none=True, validate=_url)
     language = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"))
     text = fields.String(required=True, validate=validate.Length(min=1, error="the article body is empty"))
 

@@ -131,6 +131,13 @@ def cmd_explain(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from api.server import port_problem
+
+    problem = port_problem(args.host, args.port)  # before the corpus and the rules are loaded: at once
+    if problem:
+        print(f"timeline serve: cannot start: {problem}", file=sys.stderr)
+        return 2
+
     from api import create_app
     from api.server import serve
 

@@ -9,26 +9,57 @@ the rule files' hash changes (every registration leaks a little memory inside th
 """
 from __future__ import annotations
 
+import atexit
 import itertools
+import logging
 import threading
 import time
+import warnings
 
-from durable import engine as durable_engine
+# durable_rules 2.0.28 calls datetime.utcfromtimestamp, deprecated since Python 3.12 (once per action it
+# runs): silenced where it is raised, in durable's engine module only, not for any other code.
+warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp\(\) is deprecated",
+                        category=DeprecationWarning, module=r"durable\.engine")
+
+from durable import engine as durable_engine  # noqa: E402 - after the filter that concerns it
 
 from .rulebook import Rule, Rulebook
 
+log = logging.getLogger("timeline.engine")
 _LOCK = threading.RLock()
 _GENERATION = itertools.count(1)
 _FACT_IDS = itertools.count(1)
 
 
 class _Host(durable_engine.Host):
-    """One Host per process: each Host starts two background threads that never stop."""
+    """One Host per process. durable_rules' own Host keeps two chains of timer threads going for ever (each
+    timer starts the next), which at interpreter exit fail with "can't create new thread at interpreter
+    shutdown" (Python 3.12): this one does the same dispatching in one thread that stops at exit."""
 
     def __init__(self):
-        super().__init__()
         self.fired: list[tuple[int, str]] = []
         self.actions: dict[str, object] = {}
+        self._stop = threading.Event()
+        super().__init__()  # calls _run
+
+    def _run(self):
+        def dispatch():
+            while not self._stop.wait(0.2):
+                for ruleset in list(self._ruleset_list):
+                    with _LOCK:  # the engine is not thread-safe
+                        try:
+                            ruleset.dispatch()
+                            ruleset.dispatch_timers()
+                        except Exception:  # noqa: BLE001 - logged, as durable's own loop does
+                            log.exception("rules engine: error dispatching ruleset %s", ruleset._name)
+
+        self._dispatcher = threading.Thread(target=dispatch, name="durable-dispatch", daemon=True)
+        self._dispatcher.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._dispatcher.is_alive() and self._dispatcher is not threading.current_thread():
+            self._dispatcher.join(timeout=5)
 
     def get_action(self, action_name):
         # The engine does not tell an action which rule fired: bind the rule id in the action.
@@ -51,6 +82,7 @@ def _host() -> _Host:
     with _LOCK:
         if _HOST is None:
             _HOST = _Host()
+            atexit.register(_HOST.stop)
         return _HOST
 
 

@@ -126,20 +126,26 @@ def icalendar(events) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-CSV_COLUMNS = ["id", "type", "label", "start", "end", "granularity", "status", "sources", "articles", "sentence"]
+CSV_COLUMNS = ["id", "type", "label", "start", "end", "granularity", "status", "sources", "articles", "sentence",
+               "participants"]
 
 
 def csv_text(events) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; and a cell holding a CR gets quoted
     writer.writerow(CSV_COLUMNS)
     for e in events:
         articles = sorted({s.article for s in e.sources})
-        writer.writerow([e.id, e.type, e.label, e.start.isoformat(), e.end.isoformat(), e.granularity, e.status,
-                         len(e.sources), " ".join(articles), _csv_safe(e.sources[0].sentence)])
+        row = [e.id, e.type, e.label, e.start.isoformat(), e.end.isoformat(), e.granularity, e.status,
+               len(e.sources), " ".join(articles), e.sources[0].sentence,
+               "; ".join(e.participants)]  # the JSON's `participants` list, in its order
+        writer.writerow([_csv_safe(cell) if isinstance(cell, str) else cell for cell in row])
     return buffer.getvalue()
 
 
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_safe(text: str) -> str:
-    """Keep spreadsheets from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Keep spreadsheets from running a cell as a formula: every text cell that starts like one gets a quote."""
+    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
