@@ -17,6 +17,7 @@ import pytest
 from conftest import BIN, CORPUS, RULES
 
 POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")  # `.ci/run` sets CI=true
 
 
 def _seed_articles() -> int:
@@ -75,6 +76,8 @@ def _database(kind: str, folder):
     if kind == "sqlite":
         return f"sqlite:///{folder / 'timeline.sqlite'}", lambda: None
     problem = postgres_problem()
+    if problem and IN_CI:
+        pytest.fail(f"CI says PostgreSQL is there, but: {problem}")  # a broken setup must not pass silently
     if problem:
         pytest.skip(problem)
     return _postgres_schema()

@@ -1,4 +1,6 @@
 """The `timeline` console script, run as a user runs it."""
+import csv
+import io
 import json
 import subprocess
 
@@ -43,6 +45,10 @@ def test_other_formats():
     assert b"DTEND;VALUE=DATE:20250510\r\n" in ics  # all-day events end the day after (non-inclusive)
     csv_text = run("extract", str(CORPUS), "--format", "csv").stdout
     assert csv_text.splitlines()[0] == "id,type,label,start,end,granularity,status,sources,articles,sentence,participants"
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    events = json.loads(run("extract", str(CORPUS), "--format", "json").stdout)["events"]
+    assert [(r["id"], r["type"], r["start"], r["end"], r["label"]) for r in rows] == \
+        [(e["id"], e["type"], e["start"], e["end"], e["label"]) for e in events] and len(rows) == 15
     tl = json.loads(run("extract", str(CORPUS), "--format", "timelinejs").stdout)
     slide = tl["events"][0]
     assert set(slide) >= {"start_date", "text", "unique_id", "group"} and "year" in slide["start_date"]

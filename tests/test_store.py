@@ -106,7 +106,7 @@ def test_changed_rules_classify_every_article_again_and_switch_the_events(store,
     shutil.copytree(RULES, rules)
     parade = rules / "parade.yaml"
     original = parade.read_text(encoding="utf-8")
-    relabelled = '"Troops march through {place}"' in original
+    assert '"Troops march through {place}"' in original   # the template this test edits
     parade.write_text(original.replace('"Troops march through {place}"', '"Edited march through {place}"')
                       + "\n# edited\n", encoding="utf-8")
     edited = classifier_for(rules)
@@ -115,7 +115,7 @@ def test_changed_rules_classify_every_article_again_and_switch_the_events(store,
     events, _, version = store.events_page(limit=1000)
     assert version == edited.rules_version
     assert all(s.rules_version == edited.rules_version for e in events for s in e.sources)
-    assert any(e.label.startswith("Edited march through") for e in events) or not relabelled
+    assert any(e.label.startswith("Edited march through") for e in events)
     assert store.sync_rules(edited) is False
 
 
@@ -303,8 +303,7 @@ def test_long_events_are_found_by_a_window_inside_them(store, classifier):
     text = "Chinese and Russian troops will march together through Red Square in 2026, officials said."
     result = store.ingest(article(text=text, url="https://example.com/year"), classifier)
     year_events = [e for e in result.events if e.start == dt.date(2026, 1, 1)]
-    if not year_events:
-        pytest.skip("the rules give this sentence no year-long event")
+    assert [(e.start, e.end) for e in year_events] == [(dt.date(2026, 1, 1), dt.date(2026, 12, 31))]
     window = store.events_page(start=dt.date(2026, 7, 1), end=dt.date(2026, 7, 31))[0]
     assert year_events[0].id in {e.id for e in window}
 
