@@ -307,7 +307,33 @@ def test_writes_need_the_token(fresh):
     problem_of(fresh.post("/articles", json=PARADE, headers={"Authorization": "Bearer wrong"}), 403)
     problem_of(fresh.post("/rules/reload"), 401)
     problem_of(fresh.post("/rules/reload", headers={"Authorization": "Bearer wrong"}), 403)
+    # the token is compared exactly: another case, or a prefix, is another token
+    for near in (TOKEN.upper(), TOKEN.swapcase(), TOKEN[:-1], TOKEN + "x"):
+        problem_of(fresh.post("/articles", json=PARADE, headers={"Authorization": f"Bearer {near}"}), 403)
     assert fresh.get("/healthz").get_json()["articles"] == SEED
+
+
+def test_writes_send_no_cors_grant(fresh):
+    """Reads are open to other sites; writes are not: no Access-Control-Allow-Origin on them."""
+    origin = {"Origin": "https://other.example"}
+    answer = fresh.post("/articles", json=PARADE, headers={**AUTH, **origin})
+    assert answer.status_code == 201
+    assert "Access-Control-Allow-Origin" not in answer.headers
+    preflight = fresh.open("/articles", method="OPTIONS", headers={**origin, "Access-Control-Request-Method": "POST"})
+    assert "POST" not in preflight.headers.get("Access-Control-Allow-Methods", "")   # a browser will not send it
+    assert "Authorization" not in preflight.headers.get("Access-Control-Allow-Headers", "")
+    assert fresh.get("/timeline", headers=origin).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_ics_escapes_line_breaks_and_separators():
+    import dataclasses
+
+    from timeline.formats import icalendar as ics
+    from timeline.pipeline import timeline_from_paths
+
+    event = timeline_from_paths([CORPUS]).events[0]
+    text = ics([dataclasses.replace(event, label="Talks;\nthen, a\r\nparade")])
+    assert "SUMMARY:Talks\\;\\nthen\\, a\\nparade\r\n" in text
 
 
 def test_writes_are_refused_when_no_token_is_configured(database_url):  # noqa: F811
