@@ -47,6 +47,9 @@ class TenseReader:
             r"(?<![\w'’])(?:" + "|".join(deferral) + r")(?:\s+[\w'’,]+){0,5}?\s+(?:until|till|to|through|into)"
             r"\s+(?:on\s+|the\s+|next\s+)?$", regex.I) if deferral else None
         self.reporting = {str(w).lower() for w in lists.get("reporting_verbs", [])}
+        # "delaying Wednesday's deadline", "postponed Sunday's vote": what is put off still lies ahead
+        self.deferred_object = regex.compile(
+            r"(?<![\w'’])(?:" + "|".join(deferral) + r")\s+(?:the\s+)?$", regex.I) if deferral else None
 
         # cue words and phrases by their first word (a dictionary look-up per word of the
         # sentence is several times faster than one regex alternation of all the cues)
@@ -185,6 +188,10 @@ class TenseReader:
             return rc[0][1]
         return None
 
+
+    def defers(self, text: str, begin: int) -> bool:
+        """True when a deferral verb takes the expression's phrase as its object."""
+        return self.deferred_object is not None and self.deferred_object.search(text, max(0, begin - 40), begin) is not None
 
     def governing_past(self, text: str, begin: int, end: int, cues) -> bool:
         """True when a past verb other than a reporting one stands just before the expression in

@@ -309,8 +309,8 @@ def _weekday(wd, rel, ctx, m, a=None):
         if ctx.text.startswith(("'s", "’s"), m.end()):
             # "ahead of Sunday's vote" has not happened; "Friday's vote would be delayed" neither
             # (the verb after the noun phrase governs); else "Tuesday's declaration" has
-            if AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()):
-                t = "future"
+            if AHEAD_OF.search(ctx.text, max(0, m.start() - 25), m.start()) or ctx.reader.defers(ctx.text, m.start()):
+                t = "future"   # "delaying Wednesday's deadline": what is put off is still ahead
             else:
                 t = ctx.tense(m, "phrase") or "past"
         elif UNTIL.search(ctx.text, max(0, m.start() - 16), m.start()):
