@@ -124,7 +124,7 @@ def create_app(config: dict | None = None) -> Flask:
     def follow_rule_changes():
         # changed rule files: classify the stored articles again (a small archive before answering,
         # a large one in the background; see Store.sync_rules)
-        if request.method != "OPTIONS" and request.blueprint != "docs":
+        if request.method != "OPTIONS" and request.blueprint not in ("docs", "page") and request.endpoint != "static":
             classifier = rules.get()
             g.store_now = timeline_store.now()
             if g.store_now[1] != classifier.version:
