@@ -171,7 +171,7 @@ function eventItem(event) {
       el("span", {class: "count"}, count)),
     event.participants && event.participants.length ? el("p", {class: "participants"}, "With " + event.participants.join(", ")) : null,
     conflictList(event),
-    el("details", {}, el("summary", {}, `Sources (${count})`), sources));
+    el("details", {open: ""}, el("summary", {}, `Sources (${count})`), sources));
 }
 
 let shown = 0;  // the latest request wins when filters change faster than answers come
