@@ -4,8 +4,8 @@
     .venv/bin/python scripts/screenshot.py [--out docs/timeline-page.png] [--query 'type=summit']
 
 Starts `timeline serve` on a free port with a throwaway SQLite store (the shipped corpus and rules),
-opens the page with selenium (the `test` extra) and /usr/bin/chromedriver, and saves the whole page
-as a PNG. Needs `apt-get install chromium chromium-driver`.
+opens the page with selenium (the `test` extra) and /usr/bin/chromedriver, and saves the page as a
+PNG (its first --height pixels). Needs `apt-get install chromium chromium-driver`.
 """
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "timeline-page.png"))
     parser.add_argument("--query", default="", help="filters of the page, e.g. 'type=summit&from=2025-01-01'")
+    parser.add_argument("--height", type=int, default=1700, help="pixels of the page to show (0: all of it)")
     args = parser.parse_args()
     timeline = Path(sys.executable).parent / "timeline"
     with tempfile.TemporaryDirectory() as work:
@@ -70,8 +71,8 @@ def main() -> int:
             try:
                 driver.get(f"http://127.0.0.1:{port}/" + (f"?{args.query}" if args.query else ""))
                 WebDriverWait(driver, 60).until(lambda d: d.find_element(By.ID, "status").text.endswith("events"))
-                height = driver.execute_script("return document.documentElement.scrollHeight")
-                driver.set_window_size(1280, min(height + 40, 6000))
+                height = args.height or driver.execute_script("return document.documentElement.scrollHeight")
+                driver.set_window_size(1280, height)
                 Path(args.out).parent.mkdir(parents=True, exist_ok=True)
                 driver.save_screenshot(args.out)
             finally:
