@@ -248,3 +248,26 @@ def test_docs_render_swagger_ui_from_the_app_itself(page, server):
     requested = requests_of(page)  # the fixture checks that none of them left for another host
     assert f"{server.base}/openapi.json" in requested
     assert any("/static/vendor/swagger-ui-dist/" in url and url.endswith("/swagger-ui-bundle.js") for url in requested)
+
+
+def test_markup_in_articles_is_shown_as_text(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    title = '<img src=x onerror="window.injected=1">Troops <b>to</b> march'
+    article = {"title": title, "source": "<i>Wire</i>", "published": "2025-05-08", "url": "https://example.com/x",
+               "text": "On Friday Chinese and Russian troops will march together through Red Square <script>x</script>."}
+    (tmp_path / "no-articles").mkdir()
+    with Server(f"sqlite:///{tmp_path / 'timeline.sqlite'}", TIMELINE_CORPUS_DIR=str(tmp_path / "no-articles")) as server:
+        browser.get_log("browser")
+        status, _, _ = server.request("POST", "/articles", json.dumps(article).encode(), headers={
+            "Content-Type": "application/json", "Authorization": "Bearer test-token"})
+        assert status == 201
+        browser.get(server.base + "/")
+        status_is(browser, "1 event")
+        source = browser.find_element(By.CSS_SELECTOR, "#events .source")
+        assert source.find_element(By.TAG_NAME, "cite").text == title
+        assert source.find_element(By.CSS_SELECTOR, ".outlet").text == "<i>Wire</i>"
+        assert "<script>x</script>" in source.find_element(By.TAG_NAME, "blockquote").text
+        assert browser.find_elements(By.CSS_SELECTOR, "#events img, #events b, #events i, #events script") == []
+        assert browser.execute_script("return window.injected === undefined")
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -138,7 +138,8 @@ function markedSentence(source) {
 function sourceItem(source) {
   const article = articles.get(source.article) || {};
   const title = source.title || article.title || source.article;
-  const heading = article.url ? el("a", {href: article.url, rel: "noopener noreferrer"}, title) : el("span", {}, title);
+  const linked = /^(https?|ftps?):\/\//i.test(article.url || "");  // checked at ingestion; checked again here
+  const heading = linked ? el("a", {href: article.url, rel: "noopener noreferrer"}, title) : el("span", {}, title);
   const repeats = source.repeats > 1 ? ` · ${source.repeats} times in the article` : "";
   return el("li", {class: "source"},
     el("div", {class: "source-head"}, el("cite", {}, heading),
