@@ -102,7 +102,7 @@ SWAGGER_PAGE = f"""<!doctype html>
   <link rel="stylesheet" href="static/{SWAGGER_UI}/swagger-ui.css">
 </head>
 <body>
-  <div id="swagger-ui"></div>
+  <div id="swagger-ui" data-url="openapi.json"></div>
   <script src="static/{SWAGGER_UI}/swagger-ui-bundle.js"></script>
   <script src="static/docs.js"></script>
 </body>
