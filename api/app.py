@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from timeline.live_rules import LiveRules
 from timeline.store import DEFAULT_DATABASE_URL, Store
 
-from . import article_routes, docs, rules_routes, timeline_routes
+from . import article_routes, docs, explain_routes, page, rules_routes, timeline_routes
 from .cache import ResponseCache
 from .docs import body, documented
 from .http import Problem, json_response, problem_response, store
@@ -83,7 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["timeline.rules"] = rules
     cache = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
 
-    for blueprint in (timeline_routes.bp, article_routes.bp, rules_routes.bp, docs.bp):
+    for blueprint in (timeline_routes.bp, article_routes.bp, rules_routes.bp, explain_routes.bp, docs.bp, page.bp):
         app.register_blueprint(blueprint)
 
     @app.get("/healthz")
@@ -124,7 +124,7 @@ def create_app(config: dict | None = None) -> Flask:
     def follow_rule_changes():
         # changed rule files: classify the stored articles again (a small archive before answering,
         # a large one in the background; see Store.sync_rules)
-        if request.method != "OPTIONS" and request.blueprint != "docs":
+        if request.method != "OPTIONS" and request.blueprint not in ("docs", "page") and request.endpoint != "static":
             classifier = rules.get()
             g.store_now = timeline_store.now()
             if g.store_now[1] != classifier.version:

@@ -195,3 +195,92 @@ class HealthSchema(Schema):
     articles = fields.Integer(required=True)
     rules_version = fields.String(required=True)
     revision = fields.Integer()
+
+
+# --- POST /explain: `timeline explain` over HTTP ---------------------------------------------------
+
+EXPLAIN_MAX_TEXT = 20_000  # characters: a few articles' worth; explaining costs a pass of the rules per sentence
+
+
+class ExplainInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=EXPLAIN_MAX_TEXT), metadata={
+        "description": f"the sentence(s) to explain, at most {EXPLAIN_MAX_TEXT} characters",
+        "example": "Putin will visit Beijing on May 16, the Kremlin said on Tuesday."})
+    published = DayField(required=True, metadata={
+        "description": "the publication day: the anchor of every relative date in the text",
+        "pattern": DATE_PATTERN, "example": "2025-05-08"})
+    title = fields.String(load_default="", validate=validate.Length(max=500),
+                          metadata={"description": "the article's title, if any"})
+
+
+class ExplainDateSchema(Schema):
+    text = fields.String(required=True)
+    begin = fields.Integer(required=True, metadata={"description": "offset into the sentence"})
+    end = fields.Integer(required=True)
+    type = fields.String(required=True, metadata={"description": "DATE, TIME, DURATION or SET"})
+    value = fields.String(allow_none=True, metadata={"description": "TIMEX3 value"})
+    taken = fields.Boolean(required=True, metadata={"description": "the date of an event of this sentence"})
+    why = fields.String(required=True, metadata={"description": "why it was taken, or why not"})
+
+
+class ExplainPersonSchema(Schema):
+    name = fields.String(required=True)
+    as_ = fields.String(required=True, attribute="as", data_key="as",
+                        metadata={"description": "the words of the sentence that name or refer to the person"})
+
+
+class ExplainActorsSchema(Schema):
+    people = fields.List(fields.Nested(ExplainPersonSchema), required=True)
+    referred_back = fields.List(fields.Nested(ExplainPersonSchema), required=True,
+                                metadata={"description": "people a pronoun or a title alone refers back to"})
+    officials = fields.List(fields.String(), required=True)
+    countries = fields.List(fields.String(), required=True)
+    groups = fields.List(fields.String(), required=True)
+    places = fields.List(fields.String(), required=True)
+
+
+class ExplainConditionSchema(Schema):
+    ok = fields.Boolean(required=True)
+    detail = fields.String(required=True)
+
+
+class ExplainRuleSchema(Schema):
+    rule = fields.String(required=True)
+    fired = fields.Boolean(required=True)
+    failed = fields.List(fields.String(), required=True,
+                         metadata={"description": "the conditions that did not hold, named as in the rule files"})
+    conditions = fields.Dict(keys=fields.String(), values=fields.Nested(ExplainConditionSchema), required=True)
+    trigger = fields.String(metadata={"description": "the rule's trigger word in the sentence"})
+    kept_undated = fields.Boolean(metadata={"description": "it would fire with a date: kept apart as undated"})
+
+
+class ExplainMentionSchema(Schema):
+    type = fields.String(required=True)
+    rule = fields.String(required=True)
+    label = fields.String(required=True)
+    status = fields.String(required=True)
+    start = fields.String(allow_none=True, metadata={"format": "date"})
+    end = fields.String(allow_none=True, metadata={"format": "date"})
+    date = fields.String(allow_none=True, metadata={"description": "the date phrase"})
+
+
+class ExplainSentenceSchema(Schema):
+    text = fields.String(required=True)
+    begin = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    dates = fields.List(fields.Nested(ExplainDateSchema), required=True)
+    actors = fields.Nested(ExplainActorsSchema, required=True)
+    rules = fields.List(fields.Nested(ExplainRuleSchema), required=True)
+    mentions = fields.List(fields.Nested(ExplainMentionSchema), required=True,
+                           metadata={"description": "what the sentence gives the timeline"})
+
+
+class ExplainSchema(Schema):
+    """The answer of `timeline explain --format json` (CONTRACT.md)."""
+
+    published = fields.String(required=True, metadata={"format": "date"})
+    rules_version = fields.String(required=True)
+    sentences = fields.List(fields.Nested(ExplainSentenceSchema), required=True)

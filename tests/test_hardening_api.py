@@ -87,7 +87,7 @@ def test_the_document_lists_every_route(app):
     documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
     assert documented == {("/timeline", "GET"), ("/events/{event_id}", "GET"), ("/articles", "GET"),
                           ("/articles", "POST"), ("/articles/{article_id}", "GET"), ("/rules", "GET"),
-                          ("/rules/reload", "POST"), ("/healthz", "GET")}
+                          ("/rules/reload", "POST"), ("/healthz", "GET"), ("/explain", "POST")}
     assert "429" in spec["paths"]["/articles"]["post"]["responses"]
 
 
