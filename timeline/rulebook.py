@@ -17,6 +17,7 @@ import regex
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from . import cachefiles
 from .labels import template_problem
 from .patterns import compile_pattern, slow_on_adversarial_input
 from .wordlists import check_entry
@@ -476,7 +477,6 @@ def rule_files(folder: Path) -> list[Path]:
 def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     """Read and validate the rule folder; raises RulebookInvalid listing every mistake as file:line."""
     folder = Path(directory) if directory else DEFAULT_RULES_DIR
-    errors: list[RuleFileError] = []
     if not folder.is_dir():
         raise RulebookInvalid([RuleFileError(str(folder), 1, "no such rules folder")])
     digest = hashlib.sha256()
@@ -485,7 +485,21 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError:  # a folder named x.yaml, a dangling link: reported by _load_file below
             digest.update(path.name.encode() + b"\0unreadable\0")
+    # a fresh process takes the validated rulebook from the user's cache when the same files were
+    # read by the same code before (timeline/cachefiles.py); an invalid one is never cached
+    here = Path(__file__).resolve().parent
+    code = cachefiles.source_of(*(here / name for name in LOADER_SOURCES))
+    key = cachefiles.key(str(folder), digest.hexdigest(), code,
+                         *(cachefiles.library(name) for name in ("marshmallow", "yaml", "regex")))
+    return cachefiles.pickled("rulebook", key, lambda: _build_rulebook(folder, digest.hexdigest()[:12]))
 
+
+# the modules whose code decides what load_rulebook returns (part of its cache key)
+LOADER_SOURCES = ("rulebook.py", "patterns.py", "labels.py", "wordlists.py", "yaml_errors.py", "cachefiles.py")
+
+
+def _build_rulebook(folder: Path, version: str) -> Rulebook:
+    errors: list[RuleFileError] = []
     actors, _ = _load_file(folder / "actors.yaml", ActorsSchema(), errors)
     language, _ = _load_file(folder / "language.yaml", LanguageSchema(), errors)
     types: list[EventType] = []
@@ -548,4 +562,4 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         same_day=list(language["same_day"]),
         irregular_verbs={k.lower(): list(v) for k, v in language["irregular_verbs"].items()},
     )
-    return Rulebook(str(folder), digest.hexdigest()[:12], tuple(types), lexicon)
+    return Rulebook(str(folder), version, tuple(types), lexicon)

@@ -13,6 +13,8 @@ from pathlib import Path
 import regex
 import yaml
 
+from .. import cachefiles, recache
+
 HERE = Path(__file__).resolve().parent
 PIECE_REF = regex.compile(r"\{([a-z][a-z0-9_]*)(?::([a-z][a-z0-9_]*))?\}")
 TYPES = {"DATE", "TIME", "DURATION", "SET", "REJECT"}
@@ -198,9 +200,10 @@ def expand(pattern: str, pieces: dict, where: str):
 
 def _compile(pattern: str, where: str):
     """The standard library's `re` compiles about 3x faster than `regex` (start-up time of a fresh
-    process); `regex` is only needed for what `re` lacks (variable-length lookbehind)."""
+    process), and its compiled patterns are kept on disk between processes (timeline/recache.py);
+    `regex` is only needed for what `re` lacks (variable-length lookbehind)."""
     try:
-        return re.compile(pattern)
+        return recache.compile(pattern)
     except re.error:
         pass
     try:
@@ -269,7 +272,20 @@ def token_classes(pieces: dict) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def load(directory: str | None = None) -> Grammar:
+    """The grammar of a directory's lexicon.yaml and rules.yaml, read once per process; a fresh
+    process takes it from the user's cache when the same files were read by the same code before
+    (keyed by their contents, see timeline/cachefiles.py)."""
     d = Path(directory) if directory else HERE
+    try:
+        digest = cachefiles.key(str(d), cachefiles.source_of(d / "lexicon.yaml", d / "rules.yaml", Path(__file__),
+                                                             HERE / "normalize.py"),
+                                cachefiles.library("yaml"), cachefiles.library("regex"))
+    except OSError:
+        return _build(d)   # a missing file: the error reading it tells
+    return cachefiles.pickled("grammar", digest, lambda: _build(d))
+
+
+def _build(d: Path) -> Grammar:
     pieces, lists = load_lexicon(d / "lexicon.yaml")
     pieces["number"] = _number_piece(pieces)
     rules = load_rules(d / "rules.yaml", pieces)

@@ -1,0 +1,117 @@
+"""Compiled regular expressions kept on disk between processes (start-up time of the CLI).
+
+Compiling the grammar's and the word lists' patterns is most of what a fresh `timeline` process
+spends before its first article: the standard library parses and compiles each pattern in Python,
+then hands the compiled program (a list of integers) to its C engine. That program depends only on
+the pattern, its flags and the Python build, so it is kept in a user cache file (cachefiles.py:
+checksummed, a damaged file is ignored and rewritten) and handed to the engine directly next time:
+`compile(pattern, flags)` gives a pattern equal (`==`: same program) to `re.compile(pattern, flags)`.
+Never stale: each entry is keyed by the pattern's own text and flags, the file by the Python
+version and the engine's. New entries are saved when the process exits.
+"""
+from __future__ import annotations
+
+import atexit
+import marshal
+import re
+import sys
+import zlib
+
+from . import cachefiles
+
+try:  # the standard library's own compiler, in the steps re.compile takes (CPython 3.11)
+    import _sre
+    from re import _compiler, _parser
+    ENGINE = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{_sre.MAXREPEAT}|{_sre.MAXGROUPS}"
+except (ImportError, AttributeError):  # another Python: compile as usual, keep nothing
+    ENGINE = None
+
+MAX_ENTRIES = 20_000     # past this, a save keeps only what the process that saves used
+FILE = f"patterns-{zlib.crc32(f'1|{ENGINE}'.encode()):08x}.marshal"
+
+
+class _Cache:
+    def __init__(self):
+        self.entries = self._read() if ENGINE else {}
+        self.used: set = set()
+        self.added = False
+
+    @staticmethod
+    def _read() -> dict:
+        data = cachefiles.read(FILE)
+        try:
+            entries = marshal.loads(data) if data is not None else {}
+        except (ValueError, EOFError, TypeError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def save(self) -> None:
+        if not self.added:
+            return
+        entries = {**self._read(), **self.entries}   # what other processes saved meanwhile too
+        if len(entries) > MAX_ENTRIES:
+            entries = {key: entries[key] for key in self.used if key in entries}
+        cachefiles.write(FILE, marshal.dumps(entries))
+        self.added = False
+
+
+_cache: _Cache | None = None
+
+
+def _the_cache() -> _Cache:
+    global _cache
+    if _cache is None:
+        _cache = _Cache()
+        atexit.register(_save)
+    return _cache
+
+
+def _save() -> None:
+    if _cache is not None:
+        _cache.save()
+
+
+def reset() -> None:
+    """Save what this process learned, then start again from the cache file (tests change
+    $TIMELINE_CACHE_DIR and call this)."""
+    global _cache
+    _save()
+    _cache = _Cache()
+
+
+def _program(pattern: str, flags: int):
+    """What the standard library's compiler hands to its engine for this pattern, as
+    re._compiler.compile computes it; (message, position) when the pattern does not compile."""
+    try:
+        parsed = _parser.parse(pattern, flags)
+        code = _compiler._code(parsed, flags)
+    except re.error as exc:
+        return exc.msg, exc.pos
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1,
+            groupindex, tuple(indexgroup))   # plain ints: the opcodes are an int subclass
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:
+    """re.compile(pattern, flags), from the cache when this pattern was compiled before."""
+    flags = int(flags)
+    if ENGINE is None or flags & (re.DEBUG | re.TEMPLATE) or not isinstance(pattern, str):
+        return re.compile(pattern, flags)
+    cache = _the_cache()
+    key = (pattern, flags)
+    entry = cache.entries.get(key)
+    if entry is None:
+        entry = cache.entries[key] = _program(pattern, flags)
+        cache.added = True
+    cache.used.add(key)
+    if len(entry) == 2:
+        raise re.error(entry[0], pattern, entry[1])
+    try:
+        return _sre.compile(pattern, *entry)
+    except Exception:   # an entry the engine refuses: compile as usual, and forget the entry
+        del cache.entries[key]
+        cache.added = True
+        return re.compile(pattern, flags)
