@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from timeline.articles import ArticleSchema as ArticleFieldsSchema
-from timeline.articles import PublishedField
+from timeline.article_schema import ArticleSchema as ArticleFieldsSchema
+from timeline.article_schema import PublishedField
 from timeline.formats import FORMATS
 from timeline.schemas import EventHeadSchema, EventSchema
 
