@@ -2,8 +2,6 @@
 of POST /articles are validated with (timeline/articles.py reads the plain common case itself)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .articles import published_date

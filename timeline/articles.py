@@ -150,16 +150,16 @@ def parse_article(raw: str, location: str) -> Article:
     if not match:
         raise ArticleRejected(ArticleError(location, "front matter", "missing: the file must start with a '---' block"))
     meta = flat_front_matter(match.group(1))
-    import yaml   # only for front matter the flat reader does not take
+    if meta is None:
+        import yaml   # only for front matter the flat reader does not take
 
-    try:
-        # BaseLoader keeps every value a string: the schema, not YAML's guessing, decides types.
-        if meta is None:
+        try:
+            # BaseLoader keeps every value a string: the schema, not YAML's guessing, decides types.
             meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f" (line {line + 2})" if line is not None else ""
-        raise ArticleRejected(ArticleError(location, "front matter", f"not valid YAML{where}")) from None
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            where = f" (line {line + 2})" if line is not None else ""
+            raise ArticleRejected(ArticleError(location, "front matter", f"not valid YAML{where}")) from None
     if not isinstance(meta, dict):
         raise ArticleRejected(ArticleError(location, "front matter", "must be 'key: value' lines"))
     body = raw[match.end():]

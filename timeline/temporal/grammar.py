@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
-import yaml
 
 from .. import cachefiles, recache
 
@@ -104,14 +103,22 @@ def _alternation(words, case_sensitive: bool) -> str:
     return body if case_sensitive else f"(?i:{body})"
 
 
-# libyaml's C parser when PyYAML was built with it: the grammar files load ~20x faster
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def __getattr__(name: str):
+    """`_Loader`: libyaml's C parser when PyYAML was built with it (the grammar files load ~20x
+    faster); PyYAML is imported only when the grammar is not in the cache."""
+    if name == "_Loader":
+        import yaml
+
+        return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _load_yaml(path: Path):
+    import yaml
+
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)
+            return yaml.load(fh, Loader=__getattr__("_Loader"))
     except yaml.YAMLError as exc:
         raise GrammarError(f"{path}: not valid YAML: {exc}") from exc
 
