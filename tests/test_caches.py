@@ -37,7 +37,7 @@ def test_patterns_from_the_cache_file_equal_freshly_compiled_ones(cache):
             continue
     assert len(first) > 50
     recache.reset()   # saved, then read back as a new process would
-    assert (cache / recache.FILE).is_file()
+    assert (cache / recache._file_name()).is_file()
     assert len(recache._the_cache().entries) >= len(first)
     for (source, flags), compiled in first.items():
         again = recache.compile(source, flags)
@@ -55,6 +55,39 @@ def test_a_pattern_that_does_not_compile_fails_the_same_way_from_the_cache(cache
         assert (str(got.value), got.value.msg, got.value.pos) == \
                (str(expected.value), expected.value.msg, expected.value.pos)
         recache.reset()
+
+
+def test_regex_patterns_from_the_cache_file_are_the_compiled_ones(cache):
+    import regex
+
+    sources = [rule.regex for rule in grammar.load().rules]
+    fresh = {}
+    for source in sources:
+        try:
+            re.compile(source)
+        except re.error:
+            fresh[source] = recache.compile_regex(source, regex.V0)   # what only `regex` compiles
+    assert len(fresh) > 5
+    recache.reset()
+    text = ("In the spring of 2024, by the end of the year, recent years and the fall of 1999; in two "
+            "weeks, the strike lasted weeks. At the time, Q3 2025 was year-end.")
+    for source, compiled in fresh.items():
+        again = recache.compile_regex(source, regex.V0)
+        assert again is not compiled and pickle.dumps(again) == pickle.dumps(regex.compile(source, regex.V0))
+        assert [m.span() for m in again.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+
+
+def test_a_cached_regex_entry_can_only_be_a_pattern(cache):
+    import regex
+
+    source = r"(?<=\bin\s+)x"
+    recache.compile_regex(source)
+    key = ("regex", source, 0)
+    cached = recache._the_cache().entries
+    cached[key] = pickle.dumps(print)                        # another callable: refused, compiled again
+    assert recache.compile_regex(source).pattern == source
+    cached[key] = pickle.dumps(regex.compile("other"))       # another pattern: refused too
+    assert recache.compile_regex(source).pattern == source
 
 
 def test_a_damaged_cache_file_reads_as_missing(cache, tmp_path):
@@ -93,7 +126,8 @@ def _rewrite(folder, wrong_checksum: bool, kinds=KINDS):
         assert zlib.crc32(payload).to_bytes(4, "big") == data[:4], path
         if path.name.startswith("patterns-"):
             entries = marshal.loads(payload)
-            entries = {key: never[:2] + entry[2:] if len(entry) == 5 else entry for key, entry in entries.items()}
+            entries = {key: never[:2] + entry[2:] if key[0] == "re" and len(entry) == 5 else entry
+                       for key, entry in entries.items()}
             payload = marshal.dumps(entries)
         else:
             made = pickle.loads(payload)

@@ -6,13 +6,17 @@ then hands the compiled program (a list of integers) to its C engine. That progr
 the pattern, its flags and the Python build, so it is kept in a user cache file (cachefiles.py:
 checksummed, a damaged file is ignored and rewritten) and handed to the engine directly next time:
 `compile(pattern, flags)` gives a pattern equal (`==`: same program) to `re.compile(pattern, flags)`.
-Never stale: each entry is keyed by the pattern's own text and flags, the file by the Python
-version and the engine's. New entries are saved when the process exits.
+The `regex` library's patterns (what `re` cannot express) are kept the same way, as that
+library pickles them: their compiled program (`compile_regex`). Never stale: each entry is keyed
+by the pattern's own text and flags, the file by the Python build and the `regex` library's copy.
+New entries are saved when the process exits.
 """
 from __future__ import annotations
 
 import atexit
+import io
 import marshal
+import pickle
 import re
 import sys
 import zlib
@@ -27,18 +31,23 @@ except (ImportError, AttributeError):  # another Python: compile as usual, keep 
     ENGINE = None
 
 MAX_ENTRIES = 20_000     # past this, a save keeps only what the process that saves used
-FILE = f"patterns-{zlib.crc32(f'1|{ENGINE}'.encode()):08x}.marshal"
+
+
+def _file_name() -> str:
+    """The cache file of this Python build and this copy of the `regex` library."""
+    identity = f"2|{ENGINE}|{cachefiles.library('regex')}"
+    return f"patterns-{zlib.crc32(identity.encode()):08x}.marshal"
 
 
 class _Cache:
     def __init__(self):
+        self.file = _file_name()
         self.entries = self._read() if ENGINE else {}
         self.used: set = set()
         self.added = False
 
-    @staticmethod
-    def _read() -> dict:
-        data = cachefiles.read(FILE)
+    def _read(self) -> dict:
+        data = cachefiles.read(self.file)
         try:
             entries = marshal.loads(data) if data is not None else {}
         except (ValueError, EOFError, TypeError):
@@ -51,7 +60,7 @@ class _Cache:
         entries = {**self._read(), **self.entries}   # what other processes saved meanwhile too
         if len(entries) > MAX_ENTRIES:
             entries = {key: entries[key] for key in self.used if key in entries}
-        cachefiles.write(FILE, marshal.dumps(entries))
+        cachefiles.write(self.file, marshal.dumps(entries))
         self.added = False
 
 
@@ -101,7 +110,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:
     if ENGINE is None or flags & (re.DEBUG | re.TEMPLATE) or not isinstance(pattern, str):
         return re.compile(pattern, flags)
     cache = _the_cache()
-    key = (pattern, flags)
+    key = ("re", pattern, flags)
     entry = cache.entries.get(key)
     if entry is None:
         entry = cache.entries[key] = _program(pattern, flags)
@@ -115,3 +124,38 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:
         del cache.entries[key]
         cache.added = True
         return re.compile(pattern, flags)
+
+
+class _PatternUnpickler(pickle.Unpickler):
+    """Reads a pickled `regex` pattern and nothing else: the only callable it may name is the
+    engine's constructor, which takes the compiled program (the library's own pickle support)."""
+
+    def find_class(self, module, name):
+        if name == "compile" and module in ("regex._regex", "_regex"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"not a regex pattern: {module}.{name}")
+
+
+def compile_regex(pattern: str, flags: int = 0):
+    """regex.compile(pattern, flags), from the cache when this pattern was compiled before: the
+    `regex` library pickles a pattern as its compiled program, which loads without parsing."""
+    import regex
+
+    flags = int(flags)
+    if ENGINE is None or not isinstance(pattern, str):
+        return regex.compile(pattern, flags)
+    cache = _the_cache()
+    key = ("regex", pattern, flags)
+    cache.used.add(key)
+    data = cache.entries.get(key)
+    if isinstance(data, bytes):
+        try:
+            compiled = _PatternUnpickler(io.BytesIO(data)).load()
+            if isinstance(compiled, regex.Pattern) and compiled.pattern == pattern:
+                return compiled
+        except Exception:   # refused: compiled as usual below, and the entry replaced
+            pass
+    compiled = regex.compile(pattern, flags)
+    cache.entries[key] = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+    cache.added = True
+    return compiled

@@ -214,7 +214,7 @@ def _compile(pattern: str, where: str):
     except re.error:
         pass
     try:
-        return regex.compile(pattern, regex.V0)
+        return recache.compile_regex(pattern, regex.V0)
     except regex.error as exc:
         raise GrammarError(f"{where}: pattern does not compile: {exc}") from exc
 
