@@ -164,3 +164,23 @@ def test_extract_gives_the_same_timeline_cold_warm_damaged_and_unwritable(tmp_pa
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     assert _extract(blocked / "cache") == reference   # cannot be created: no cache, same answer
+
+
+def test_only_the_newest_files_of_a_kind_are_kept(cache):
+    for number in range(cachefiles.KEEP_PER_KIND + 4):
+        assert cachefiles.pickled("thing", f"{number:032x}", lambda: number) == number
+    kept = sorted(path.name for path in cache.glob("thing-*.pickle"))
+    assert len(kept) == cachefiles.KEEP_PER_KIND and f"thing-{cachefiles.KEEP_PER_KIND + 3:032x}.pickle" in kept
+    assert cachefiles.pickled("thing", f"{cachefiles.KEEP_PER_KIND + 3:032x}", lambda: "built again") == \
+        cachefiles.KEEP_PER_KIND + 3
+
+
+def test_the_pattern_file_keeps_what_its_process_used_when_full(cache, monkeypatch):
+    monkeypatch.setattr(recache, "MAX_ENTRIES", 5)
+    for number in range(8):
+        recache.compile(f"other{number}")
+    recache.reset()
+    recache.compile("mine")
+    recache.reset()
+    kept = recache._the_cache().entries
+    assert len(kept) == 5 and ("re", "mine", 0) in kept and ("re", "other7", 0) in kept

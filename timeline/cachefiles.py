@@ -84,6 +84,9 @@ def source_of(*files: Path) -> bytes:
     return b"\0".join(Path(f).read_bytes() for f in files)
 
 
+KEEP_PER_KIND = 8   # an editor's every save is a new rulebook: the newest few are kept
+
+
 def pickled(kind: str, digest: str, build):
     """`build()`, or the object it built in an earlier process for the same `digest` (see `key`)."""
     name = f"{kind}-{digest}.pickle"
@@ -95,7 +98,20 @@ def pickled(kind: str, digest: str, build):
             pass
     made = build()
     try:
-        write(name, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        payload = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
-        pass
+        return made
+    write(name, payload)
+    _prune(f"{kind}-*.pickle")
     return made
+
+
+def _prune(pattern: str) -> None:
+    """Remove all but the newest KEEP_PER_KIND files of a kind."""
+    folder = cache_dir()
+    try:
+        found = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in found[KEEP_PER_KIND:]:
+            old.unlink()
+    except (OSError, AttributeError):
+        pass

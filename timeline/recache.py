@@ -30,7 +30,7 @@ try:  # the standard library's own compiler, in the steps re.compile takes (CPyt
 except (ImportError, AttributeError):  # another Python: compile as usual, keep nothing
     ENGINE = None
 
-MAX_ENTRIES = 20_000     # past this, a save keeps only what the process that saves used
+MAX_ENTRIES = 4_000   # the CLI uses about 700; past this a save keeps its own and the newest others
 
 
 def _file_name() -> str:
@@ -59,7 +59,9 @@ class _Cache:
             return
         entries = {**self._read(), **self.entries}   # what other processes saved meanwhile too
         if len(entries) > MAX_ENTRIES:
-            entries = {key: entries[key] for key in self.used if key in entries}
+            others = [key for key in entries if key not in self.used]
+            kept = [key for key in entries if key in self.used] + others[len(others) - MAX_ENTRIES:]
+            entries = {key: entries[key] for key in kept[:MAX_ENTRIES]}
         cachefiles.write(self.file, marshal.dumps(entries))
         self.added = False
 
