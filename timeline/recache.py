@@ -59,9 +59,8 @@ class _Cache:
             return
         entries = {**self._read(), **self.entries}   # what other processes saved meanwhile too
         if len(entries) > MAX_ENTRIES:
-            others = [key for key in entries if key not in self.used]
-            kept = [key for key in entries if key in self.used] + others[len(others) - MAX_ENTRIES:]
-            entries = {key: entries[key] for key in kept[:MAX_ENTRIES]}
+            order = [key for key in entries if key not in self.used] + [key for key in entries if key in self.used]
+            entries = {key: entries[key] for key in order[-MAX_ENTRIES:]}   # its own, then the newest
         cachefiles.write(self.file, marshal.dumps(entries))
         self.added = False
 
