@@ -184,3 +184,10 @@ def test_the_pattern_file_keeps_what_its_process_used_when_full(cache, monkeypat
     recache.reset()
     kept = recache._the_cache().entries
     assert len(kept) == 5 and ("re", "mine", 0) in kept and ("re", "other7", 0) in kept
+
+
+def test_a_cached_object_can_only_be_what_the_loaders_build(cache):
+    digest = "0" * 32
+    cachefiles.write(f"thing-{digest}.pickle", pickle.dumps(os.getcwd))   # intact file, foreign callable
+    assert cachefiles.pickled("thing", digest, lambda: "built") == "built"
+    assert cachefiles.pickled("thing", digest, lambda: "built again") == "built"   # rewritten

@@ -12,6 +12,7 @@ Where: $TIMELINE_CACHE_DIR (set but empty: no cache at all), else $XDG_CACHE_HOM
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -84,6 +85,17 @@ def source_of(*files: Path) -> bytes:
     return b"\0".join(Path(f).read_bytes() for f in files)
 
 
+class _Unpickler(pickle.Unpickler):
+    """Builds what the loaders cache and nothing else: the package's own classes, dates and sets."""
+
+    ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("builtins", "frozenset"), ("builtins", "set")}
+
+    def find_class(self, module, name):
+        if module == "timeline" or module.startswith("timeline.") or (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"not a cached object: {module}.{name}")
+
+
 KEEP_PER_KIND = 8   # an editor's every save is a new rulebook: the newest few are kept
 
 
@@ -93,8 +105,8 @@ def pickled(kind: str, digest: str, build):
     data = read(name)
     if data is not None:
         try:
-            return pickle.loads(data)
-        except Exception:   # unreadable: built anew and written again below
+            return _Unpickler(io.BytesIO(data)).load()
+        except Exception:   # unreadable or refused: built anew and written again below
             pass
     made = build()
     try:
