@@ -11,7 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from timeline import __version__
-from timeline.articles import PublishedField
+from timeline.article_schema import PublishedField
 
 from .http import JSON, PROBLEM_JSON
 from .schemas import ProblemSchema

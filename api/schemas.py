@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from timeline.article_schema import ArticleSchema as ArticleFieldsSchema
+from timeline.article_schema import PublishedField
 from timeline.articles import URL_PATTERN
-from timeline.articles import ArticleSchema as ArticleFieldsSchema
-from timeline.articles import PublishedField
 from timeline.formats import FORMATS
 from timeline.isodates import DATE_PATTERN, PUBLISHED_PATTERN, parse_date
 from timeline.schemas import EventHeadSchema, EventSchema

@@ -1,7 +1,13 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The start-up caches (timeline/cachefiles.py) of a test session live in a folder of its own: the
+# many rule folders and grammars the tests write would otherwise fill the user's cache.
+os.environ.setdefault("TIMELINE_CACHE_DIR", tempfile.mkdtemp(prefix="timeline-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -1,4 +1,4 @@
-"""Articles: front-matter text files (see CONTRACT.md) validated with marshmallow.
+"""Articles: front-matter text files (see CONTRACT.md) validated as ArticleSchema says.
 
 A bad file never sinks a batch: `load_paths` returns the good articles and one
 `ArticleError` per bad file, each naming the file and the field at fault.
@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
-
-import yaml
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .isodates import parse_published
 
@@ -43,25 +40,17 @@ class ArticleError:
         return f"{self.location}: {self.field}: {self.message}"
 
 
-class PublishedField(fields.Field):
-    """An ISO 8601 date, or a datetime with an offset; loads as the date the article was published."""
-
-    default_error_messages = {
-        "invalid": "not an ISO 8601 date (YYYY-MM-DD) or datetime with offset: {input!r}",
-    }
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        day = parse_published(value) if isinstance(value, str) else None
-        if day is None:
-            raise self.make_error("invalid", input=str(value).strip())
-        return day
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.isoformat()
+def published_date(value) -> dt.date:
+    """An ISO 8601 date, or a datetime with an offset, as the date the article was published (only
+    real days, no spaces around: timeline/isodates.py); ValueError for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    day = parse_published(value) if isinstance(value, str) else None
+    if day is None:
+        raise ValueError(value)
+    return day
 
 
 # What `url` may be: an http(s) or ftp(s) URL made of RFC 3986's characters, a host name or address and
@@ -71,26 +60,48 @@ _URL_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})"
 _URL = (r"(?:https?|ftps?)://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?"
         rf"(?:/{_URL_CHAR}*)?(?:\?(?:{_URL_CHAR}|\?)*)?(?:#(?:{_URL_CHAR}|\?)*)?")
 URL_PATTERN = f"^{_URL}$"
+URL = re.compile(_URL)
+MAX_URL = 2000
 
 
-def _url(value) -> bool:
-    if not isinstance(value, str) or len(value) > 2000 or not re.fullmatch(_URL, value):
-        raise ValidationError("Not a valid URL: http(s) or ftp(s), RFC 3986 characters only.")
-    return True
+def is_url(value) -> bool:
+    """Whether `value` is a URL the contract takes (URL_PATTERN, at most MAX_URL characters)."""
+    return isinstance(value, str) and len(value) <= MAX_URL and URL.fullmatch(value) is not None
 
 
-class ArticleSchema(Schema):
-    """The article fields of the contract (front matter, or the JSON body of POST /articles)."""
+# The fields as ArticleSchema (timeline/article_schema.py) loads them, for the common case read
+# without marshmallow (importing it cost a fresh process more than its first articles): strings
+# within their limits, a URL the contract takes (the schema's own test) or none. Anything else,
+# every mistake included, goes through the schema, which words the errors.
+FIELD_DEFAULTS = {"title": "", "source": "", "url": None, "language": "en"}
+MAX_LENGTH = {"title": 1000, "source": 500}
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
-    class Meta:
-        unknown = EXCLUDE
 
-    title = fields.String(load_default="", validate=validate.Length(max=1000))
-    source = fields.String(load_default="", validate=validate.Length(max=500))
-    published = PublishedField(required=True)
-    url = fields.String(load_default=None, allow_none=True, validate=_url)
-    language = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"))
-    text = fields.String(required=True, validate=validate.Length(min=1, error="the article body is empty"))
+def _plain_fields(data: dict) -> dict | None:
+    """What ArticleSchema().load(data) returns, when the data is plain enough to tell without it;
+    None otherwise."""
+    loaded = dict(FIELD_DEFAULTS)
+    for name in ("title", "source", "language", "text", "url"):
+        if name not in data:
+            if name == "text":
+                return None
+            continue
+        value = data[name]
+        if not isinstance(value, str) or len(value) > MAX_LENGTH.get(name, len(value)):
+            return None
+        loaded[name] = value
+    if not loaded["text"] or not LANGUAGE.match(loaded["language"]):
+        return None
+    if loaded["url"] is not None and not is_url(loaded["url"]):
+        return None
+    if "published" not in data:
+        return None
+    try:
+        loaded["published"] = published_date(data["published"])
+    except (ValueError, TypeError):
+        return None
+    return loaded
 
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
@@ -126,13 +137,15 @@ def flat_front_matter(text: str) -> dict[str, str] | None:
     return meta
 
 
-_SCHEMA: list[ArticleSchema] = []
+_SCHEMA: list = []
 
 
-def _schema() -> ArticleSchema:
+def _schema():
     """One schema for the process: building it costs more than loading an article with it, and
     marshmallow schemas may load concurrently."""
     if not _SCHEMA:
+        from .article_schema import ArticleSchema
+
         _SCHEMA.append(ArticleSchema())
     return _SCHEMA[0]
 
@@ -149,14 +162,16 @@ def parse_article(raw: str, location: str) -> Article:
     if not match:
         raise ArticleRejected(ArticleError(location, "front matter", "missing: the file must start with a '---' block"))
     meta = flat_front_matter(match.group(1))
-    try:
-        # BaseLoader keeps every value a string: the schema, not YAML's guessing, decides types.
-        if meta is None:
+    if meta is None:
+        import yaml   # only for front matter the flat reader does not take
+
+        try:
+            # BaseLoader keeps every value a string: the schema, not YAML's guessing, decides types.
             meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f" (line {line + 2})" if line is not None else ""
-        raise ArticleRejected(ArticleError(location, "front matter", f"not valid YAML{where}")) from None
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            where = f" (line {line + 2})" if line is not None else ""
+            raise ArticleRejected(ArticleError(location, "front matter", f"not valid YAML{where}")) from None
     if not isinstance(meta, dict):
         raise ArticleRejected(ArticleError(location, "front matter", "must be 'key: value' lines"))
     body = raw[match.end():]
@@ -167,14 +182,18 @@ def build_article(data: dict, location: str, path: str | None = None) -> Article
     """Validate article fields (front matter or API JSON) into an Article."""
     if isinstance(data.get("text"), str) and not data["text"].strip():
         data = {**data, "text": ""}
-    try:
-        loaded = _schema().load(data)
-    except ValidationError as exc:
-        field, messages = next(iter(sorted(exc.messages.items())))
-        message = messages[0] if isinstance(messages, list) else str(messages)
-        if field == "text":
-            field = "body"
-        raise ArticleRejected(ArticleError(location, field, str(message))) from None
+    loaded = _plain_fields(data)
+    if loaded is None:
+        from marshmallow import ValidationError
+
+        try:
+            loaded = _schema().load(data)
+        except ValidationError as exc:
+            field, messages = next(iter(sorted(exc.messages.items())))
+            message = messages[0] if isinstance(messages, list) else str(messages)
+            if field == "text":
+                field = "body"
+            raise ArticleRejected(ArticleError(location, field, str(message))) from None
     body = loaded["text"]
     stem = Path(path).stem if path else None
     return Article(

@@ -7,7 +7,7 @@ import html
 import io
 import json
 
-from .schemas import timeline_json
+from .contract_json import timeline_json  # the schemas' dump, without importing marshmallow
 
 FORMATS = ("json", "timelinejs", "ics", "csv")
 MEDIA_TYPES = {

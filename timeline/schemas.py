@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .contract_json import CONTRACT_GRANULARITY, event_record, mention_source, timeline_payload  # noqa: F401
+
 GRANULARITIES = ("day", "week", "month", "quarter", "year")  # the contract's list
-# Finer distinctions of the tagger, said in the contract's terms: a season is about a quarter,
-# a decade or century is told in years.
-CONTRACT_GRANULARITY = {"season": "quarter", "decade": "year", "century": "year"}
 
 
 class SourceSchema(Schema):
@@ -68,29 +67,5 @@ class TimelineSchema(Schema):
     rules_version = fields.String()
 
 
-def mention_source(mention) -> dict:
-    return {
-        "article": mention.article, "title": mention.title, "published": mention.published,
-        "sentence": mention.sentence, "sentence_begin": mention.sentence_begin, "sentence_end": mention.sentence_end,
-        "date_text": mention.date_text, "date_begin": mention.date_begin, "date_end": mention.date_end,
-        "start": mention.start, "end": mention.end, "rule": mention.rule, "rules_version": mention.rules_version,
-        "status": mention.status, "repeats": mention.repeats,
-    }
-
-
-def event_record(event) -> dict:
-    return {
-        "id": event.id, "type": event.type, "label": event.label, "start": event.start, "end": event.end,
-        "granularity": CONTRACT_GRANULARITY.get(event.granularity, event.granularity), "status": event.status,
-        "participants": event.participants,
-        "sources": [mention_source(m) for m in event.sources], "conflicts": event.conflicts,
-    }
-
-
 def timeline_json(events, rules_version: str | None = None, undated=None) -> dict:
-    payload = {"events": [event_record(e) for e in events]}
-    if undated is not None:
-        payload["undated"] = [{"type": m.type, "label": m.label, "source": mention_source(m)} for m in undated]
-    if rules_version:
-        payload["rules_version"] = rules_version
-    return TimelineSchema().dump(payload)
+    return TimelineSchema().dump(timeline_payload(events, rules_version, undated))

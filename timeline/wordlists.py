@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import recache
+
 # Typographic quotes and dashes are folded to ASCII before matching; each fold keeps length 1
 # so that offsets stay valid in the original text.
 FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -191,7 +193,7 @@ class WordMatcher:
         pattern = self._compiled.get(index)
         if pattern is None:
             source = entry_pattern(self.entries[index], self._irregular) + r"(?![\w])"
-            pattern = self._compiled[index] = re.compile(source, self._flags)
+            pattern = self._compiled[index] = recache.compile(source, self._flags)
         return pattern
 
     def _whole_words(self, index: int) -> frozenset[str] | None:

@@ -5,10 +5,12 @@ import bisect
 
 import regex
 
-SENT_BREAK = regex.compile(
+from .. import recache
+
+SENT_BREAK = recache.compile_regex(
     r'(?:(?<=[.!?])(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Sen|Rep|Gov|Lt'
     r'|Col|Inc|Corp|Co|Jr|Sr|vs|U\.S|[A-Z])\.)["”’)]?\s+(?=["“‘(]?[A-Z])|\n)')
-CLAUSE_BREAK = regex.compile(r';|\s[—–]\s|—|,\s+(?:and|but|while|when|whereas|although|though|as|after|before|which|who)\s|\s(?:but|while|whereas)\s')
+CLAUSE_BREAK = recache.compile_regex(r';|\s[—–]\s|—|,\s+(?:and|but|while|when|whereas|although|though|as|after|before|which|who)\s|\s(?:but|while|whereas)\s')
 WINDOW = 90
 ADJ_BEFORE = {"a", "an", "the", "still", "very", "its", "their", "his", "her", "our", "more", "most",
               "less", "newly", "recently", "previously", "already", "well", "so-called", "long"}
@@ -16,13 +18,13 @@ DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "my", "you
                "these", "those"}
 NOT_NOUNS = {"next", "upcoming", "tomorrow", "coming", "scheduled", "expected", "forthcoming"}  # future after "the", "his"
 PASSIVE_PRESENT = {"is", "are", "be", "being", "gets", "get"}
-TOKEN = regex.compile(r"[\w'’]+")
+TOKEN = recache.compile_regex(r"[\w'’]+")
 # a participle after these is not a finite past verb ("could be heard", "to be held")
 NOT_FINITE_BEFORE = {"be", "been", "being", "to", "could", "can", "may", "might", "should", "must",
                      "would", "will", "not", "is", "are", "am", "get", "gets"}
 # between a governing verb and its date: nothing, or a preposition ("closed on March 20")
-GOVERNED_GAP = regex.compile(r"\s+(?:(?:on|in|at|during|by|since|of)\s+)?")
-NOT_NEXT = regex.compile(r"\s+(?:to|door)\b")
+GOVERNED_GAP = recache.compile_regex(r"\s+(?:(?:on|in|at|during|by|since|of)\s+)?")
+NOT_NEXT = recache.compile_regex(r"\s+(?:to|door)\b")
 
 
 
@@ -37,13 +39,13 @@ class TenseReader:
         self.future_in_past = {str(w).lower() for w in lists.get("future_in_past", [])}
         not_verbs = "|".join(regex.escape(str(w)) for w in lists.get("not_verbs_after_to", [])) or "(?!)"
         # "agreed to sell", "agreed on Monday to end": a few words may stand between verb and "to"
-        self.to_verb = regex.compile(rf"(?:\s+(?!to\b)[\w'’]+){{0,3}}?\s+(?P<to>to)\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
+        self.to_verb = recache.compile_regex(rf"(?:\s+(?!to\b)[\w'’]+){{0,3}}?\s+(?P<to>to)\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
 
         before = [regex.escape(str(w)).replace(r"\ ", r"\s+") for w in lists.get("future_just_before", [])]
-        self.just_before = regex.compile(
+        self.just_before = recache.compile_regex(
             r"(?<![\w'’])(?:" + "|".join(before) + r")\s+(?:on\s+|the\s+)?$", regex.I) if before else None
         deferral = [regex.escape(str(w)).replace(r"\ ", r"\s+") for w in lists.get("deferral_verbs", [])]
-        self.deferred = regex.compile(
+        self.deferred = recache.compile_regex(
             r"(?<![\w'’])(?:" + "|".join(deferral) + r")(?:\s+[\w'’,]+){0,5}?\s+(?:until|till|to|through|into)"
             r"\s+(?:on\s+|the\s+|next\s+)?$", regex.I) if deferral else None
         self.reporting = {str(w).lower() for w in lists.get("reporting_verbs", [])}
@@ -220,7 +222,7 @@ def _sentence(text: str, begin: int, end: int) -> tuple[int, int]:
     return s_start, (m.start() if m else hi)
 
 
-IMPERATIVE = regex.compile(r"\s*(?:[Pp]lease\s+)?(?:[Ll]et[’']s\b|(?:[Cc]ome|[Mm]eet|[Cc]all|[Jj]oin|[Ss]ee|[Vv]isit|[Tt]ell|[Ww]rite|[Ee]mail|[Tt]ext|[Ss]end|[Bb]ring|[Gg]ive|[Ll]et|[Ww]atch|[Tt]une\s+in|[Vv]ote)\s+(?:me|us|you|him|her|them|in|on|for|back)\b|(?:[Dd]on[’']t|[Dd]o\s+not)\s+[a-z]+)")
+IMPERATIVE = recache.compile_regex(r"\s*(?:[Pp]lease\s+)?(?:[Ll]et[’']s\b|(?:[Cc]ome|[Mm]eet|[Cc]all|[Jj]oin|[Ss]ee|[Vv]isit|[Tt]ell|[Ww]rite|[Ee]mail|[Tt]ext|[Ss]end|[Bb]ring|[Gg]ive|[Ll]et|[Ww]atch|[Tt]une\s+in|[Vv]ote)\s+(?:me|us|you|him|her|them|in|on|for|back)\b|(?:[Dd]on[’']t|[Dd]o\s+not)\s+[a-z]+)")
 
 
 def _in_imperative_quote(text: str, begin: int) -> bool:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
-import yaml
+
+from .. import cachefiles, recache
 
 HERE = Path(__file__).resolve().parent
 PIECE_REF = regex.compile(r"\{([a-z][a-z0-9_]*)(?::([a-z][a-z0-9_]*))?\}")
@@ -102,14 +103,22 @@ def _alternation(words, case_sensitive: bool) -> str:
     return body if case_sensitive else f"(?i:{body})"
 
 
-# libyaml's C parser when PyYAML was built with it: the grammar files load ~20x faster
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def __getattr__(name: str):
+    """`_Loader`: libyaml's C parser when PyYAML was built with it (the grammar files load ~20x
+    faster); PyYAML is imported only when the grammar is not in the cache."""
+    if name == "_Loader":
+        import yaml
+
+        return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _load_yaml(path: Path):
+    import yaml
+
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)
+            return yaml.load(fh, Loader=__getattr__("_Loader"))
     except yaml.YAMLError as exc:
         raise GrammarError(f"{path}: not valid YAML: {exc}") from exc
 
@@ -198,13 +207,14 @@ def expand(pattern: str, pieces: dict, where: str):
 
 def _compile(pattern: str, where: str):
     """The standard library's `re` compiles about 3x faster than `regex` (start-up time of a fresh
-    process); `regex` is only needed for what `re` lacks (variable-length lookbehind)."""
+    process), and its compiled patterns are kept on disk between processes (timeline/recache.py);
+    `regex` is only needed for what `re` lacks (variable-length lookbehind)."""
     try:
-        return re.compile(pattern)
+        return recache.compile(pattern)
     except re.error:
         pass
     try:
-        return regex.compile(pattern, regex.V0)
+        return recache.compile_regex(pattern, regex.V0)
     except regex.error as exc:
         raise GrammarError(f"{where}: pattern does not compile: {exc}") from exc
 
@@ -269,7 +279,20 @@ def token_classes(pieces: dict) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def load(directory: str | None = None) -> Grammar:
+    """The grammar of a directory's lexicon.yaml and rules.yaml, read once per process; a fresh
+    process takes it from the user's cache when the same files were read by the same code before
+    (keyed by their contents, see timeline/cachefiles.py)."""
     d = Path(directory) if directory else HERE
+    try:
+        digest = cachefiles.key(str(d), cachefiles.source_of(d / "lexicon.yaml", d / "rules.yaml", Path(__file__),
+                                                             HERE / "normalize.py"),
+                                cachefiles.library("yaml"), cachefiles.library("regex"))
+    except OSError:
+        return _build(d)   # a missing file: the error reading it tells
+    return cachefiles.pickled("grammar", digest, lambda: _build(d))
+
+
+def _build(d: Path) -> Grammar:
     pieces, lists = load_lexicon(d / "lexicon.yaml")
     pieces["number"] = _number_piece(pieces)
     rules = load_rules(d / "rules.yaml", pieces)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .. import recache
 from . import grammar as gr
 from .calendar import Period
 from .context import TenseReader
@@ -16,12 +17,12 @@ from .model import Timex
 from .normalize import NORMALISERS
 
 # A digest item's heading: "Headline – Source (April 10)" or "Headline – Source – April 23".
-HEADING = regex.compile(r"^(?=[^\n]{12,250}$)[^\n]*\S\s[–—-]\s[^\n]*[^\s.!?:;,\"”]$", regex.M)
+HEADING = recache.compile_regex(r"^(?=[^\n]{12,250}$)[^\n]*\S\s[–—-]\s[^\n]*[^\s.!?:;,\"”]$", regex.M)
 
 # A letter or message dated in the text: the relative dates of the quote that follows count
 # from its date ("a letter dated March 3 said: \"I will come next week\"").
-DATED = regex.compile(r"\b(?:dated|sent|written|posted|signed|issued)\s+(?:on\s+)?$", regex.I)
-QUOTE_OPEN = regex.compile(r"[\"“]")
+DATED = recache.compile_regex(r"\b(?:dated|sent|written|posted|signed|issued)\s+(?:on\s+)?$", regex.I)
+QUOTE_OPEN = recache.compile_regex(r"[\"“]")
 QUOTE_CLOSE = {"\"": "\"", "“": "”"}
 
 
