@@ -61,3 +61,17 @@ def test_busan_and_victory_day():
     parade = got[("parade", D(2025, 5, 9), D(2025, 5, 9))]                             # Victory Day parade on Red Square
     assert "Red Square" in parade.label
     assert ("summit", D(2025, 5, 8), D(2025, 5, 8)) in got                              # held talks ... on Thursday
+
+
+def test_leaders_named_together_on_one_visit_each_get_their_own(tmp_path):
+    from conftest import write_article
+
+    path = write_article(tmp_path, "joint.txt", published="2023-05-08", body=(
+        "Tajik President Emomali Rahmon and Uzbek leader Shavkat Mirziyoyev both began their two-day "
+        "visit to Russia on Monday. Putin and Xi held talks in Moscow during Xi's state visit on Monday."))
+    events = timeline_from_paths([path], RULES).events
+    visits = sorted((e.label, e.start, e.end) for e in events if "visit to Russia" in e.label)
+    assert visits == [("Emomali Rahmon's visit to Russia", D(2023, 5, 8), D(2023, 5, 9)),
+                      ("Shavkat Mirziyoyev's visit to Russia", D(2023, 5, 8), D(2023, 5, 9))]
+    # a name before "and" that is not on the visit (Putin receives Xi) gets none
+    assert not any("Putin's visit" in e.label or "Vladimir Putin's visit" in e.label for e in events)

@@ -30,6 +30,10 @@ NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "nine": 9, "ten": 10, "several": 3, "many": 3, "dozens": 12}
 WORD = re.compile(r"[\w'’-]+")
 DATE_TYPES = {"DATE", "TIME"}
+# between two names of one subject: "and" or a comma, and at most a title ("and Uzbek leader")
+JOINED_NAMES = re.compile(r"(?:\s*,)?\s+and\s+(?:[\w.'’-]+\s+){0,3}|\s*,\s+(?:[\w.'’-]+\s+){0,3}")
+# from the last of them to a visit trigger: a few lower-case words ("both commenced their two-day")
+JOINT_TO_TRIGGER = re.compile(r"(?:\s+(?:[a-z][\w-]*|\d[\w-]*)){0,5}\s+(?:[\w-]+\s+)?")
 
 
 def set_aside(folded: str, t: Timex, timexes: list[Timex]) -> str | None:
@@ -590,6 +594,23 @@ class SentenceReader:
             if country and country not in countries:
                 countries.append(country)
         return people, countries, groups
+
+    def joint_visitors(self, reading: Reading, hit: Hit) -> list[str]:
+        """'Tajik President Emomali Rahmon and Uzbek leader Shavkat Mirziyoyev both commenced their
+        two-day visit': people named together as the subject of one visit trigger, each on a visit
+        of their own.  The names must be joined by 'and' or commas (titles between them allowed)
+        and be followed by the trigger with no other name or possessive in between."""
+        begin, _ = self.clause(reading, hit)
+        before = [(b, e, name) for b, e, name in reading.person_spans if begin <= b and e <= hit.begin]
+        if len(before) < 2 or not JOINT_TO_TRIGGER.fullmatch(reading.folded, before[-1][1], hit.begin):
+            return []
+        chain = [before[-1]]
+        for previous in reversed(before[:-1]):
+            if not JOINED_NAMES.fullmatch(reading.folded, previous[1], chain[0][0]):
+                break
+            chain.insert(0, previous)
+        names = _unique(name for _, _, name in chain)
+        return names if len(names) >= 2 else []
 
     def destination(self, reading: Reading, hit: Hit) -> str | None:
         """'visit China', 'trip to Moscow': a country or place named right after the trigger."""

@@ -346,6 +346,7 @@ class Classifier:
             for _, _, mention in sorted((c for c in found if c[2].start is not None), key=lambda c: c[:2]):
                 if not any(m.start <= mention.end and mention.start <= m.end
                            and (m.date_begin == mention.date_begin or (m.move, m.kind) == (mention.move, mention.kind))
+                           and not _visits_of_others(m, mention)
                            for m in kept):  # one date, one event; on one day, an announcement and its effect
                     kept.append(mention)
             if not kept:
@@ -385,11 +386,26 @@ class Classifier:
             found = [(self.reader.distance(reading, trigger, date),
                       self._mention(article, sentence, reading, event_type, rule, trigger, date))
                      for date, trigger in pairs]
+        if rule.kind == "visit" and antecedent is None:
+            # "X and Y both began their visit to Russia": a visit for each of them
+            visitors = self.reader.joint_visitors(reading, hit)
+            if visitors:
+                found = [(d, self._for_visitor(rule, m, person, reading)) for d, m in found for person in visitors]
         if antecedent is not None:  # the event named before: its participants and label
             found = [(d, replace(m, people=antecedent.people, countries=antecedent.countries,
                                  groups=antecedent.groups, label=antecedent.label, label_rank=antecedent.label_rank))
                      for d, m in found]
         return found
+
+    def _for_visitor(self, rule: Rule, mention: Mention, person: str, reading: Reading) -> Mention:
+        """The mention as one visitor's own visit (their name in the label, only them as its person)."""
+        label, label_rank = make_label(rule.labels, {
+            "person": person, "people": person, "countries": join_names(mention.countries),
+            "groups": join_names(mention.groups), "destination": mention.where or "", "place": mention.place or "",
+            "status": mention.status, "trigger": mention.trigger.lower(),
+            "Trigger": mention.trigger[:1].upper() + mention.trigger[1:].lower(),
+        }) if mention.label_rank is not None else (mention.label, mention.label_rank)
+        return replace(mention, people=(person,), label=label, label_rank=label_rank)
 
     def _mention(self, article, sentence: Sentence, reading: Reading, event_type: EventType, rule: Rule, hit,
                  date: Timex | None) -> Mention:
@@ -435,6 +451,11 @@ class Classifier:
 
 
 GRANULARITY_ORDER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5, "century": 6}
+
+
+def _visits_of_others(a: Mention, b: Mention) -> bool:
+    """Two visits by different people ("X and Y both began their visit"): two events on one date."""
+    return a.kind == b.kind == "visit" and bool(a.people) and bool(b.people) and not set(a.people) & set(b.people)
 
 
 def _precision(timex: Timex) -> int:
