@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import warnings
 
 import pytest
 from conftest import BIN, CORPUS, RULES
@@ -143,7 +144,13 @@ class Server:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            # gunicorn gives busy workers `graceful_timeout` (30 s) before it kills them
+            self.process.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+            warnings.warn(f"the server took over 45 s to stop; its last output:\n{self.output()[-2000:]}")
         self.log.close()
 
     def output(self) -> str:

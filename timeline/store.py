@@ -49,7 +49,7 @@ from .schemas import EventSchema, event_record
 log = logging.getLogger("timeline.store")
 
 DEFAULT_DATABASE_URL = "sqlite:///timeline.sqlite"
-WRITE_LOCK_KEY = 0x74696D65  # PostgreSQL advisory lock shared by every writer of a database
+WRITE_LOCK_KEY = 0x74696D65  # PostgreSQL advisory lock (with the schema's hash) every writer of a store takes
 INLINE_SYNC_ARTICLES = 1000  # a stale archive up to this size is classified again at once (a few seconds)
 BUILD_LEASE_SECONDS = 120.0  # a background build silent for this long is taken over by another process
 SYNC_CHECK_EVERY = 2.0  # seconds between looks at the store while a background build runs
@@ -453,7 +453,9 @@ class Store:
                 conn.execution_options(timeline_write=True)
             with conn.begin():
                 if self.backend == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                    # one lock per schema: stores in other schemas of the database do not wait for it
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                                 {"key": WRITE_LOCK_KEY})
                 yield conn
 
     # --- meta ---
