@@ -73,7 +73,9 @@ def test_sane_patterns_pass_the_probe(tmp_path):
     insert_after(path, "  - id: parade.troops-march",
                  r"    trigger_patterns: ['\bmarch(?:es|ed)? (?:through|across) \w+', '\d{1,3} troops']")
     problems, summary = check_rules(folder)
-    assert problems == [] and summary.endswith("110 of 110 examples pass"), (problems, summary)
+    _, shipped = check_rules(RULES)
+    examples = shipped.rsplit(": ", 1)[1]   # "N of N examples pass": the shipped rules' own count
+    assert problems == [] and summary.endswith(examples) and examples.split()[0] == examples.split()[2], (problems, summary)
 
 
 def test_a_pattern_out_of_time_finds_nothing_and_is_reported(caplog):
