@@ -140,3 +140,32 @@ def test_an_answer_names_every_event_of_its_article_as_one_merge_makes_it(tmp_pa
                 assert served[event.id] == event_json(event)
     assert_same_as_one_merge(store)
     store.close()
+
+
+def test_a_store_from_before_the_coarse_and_place_columns_is_upgraded_in_place(tmp_path, classifier):
+    url = f"sqlite:///{tmp_path}/store.sqlite"
+    store = Store(url)
+    store.create_schema()
+    store.load_corpus_once([CORPUS], classifier)
+    before = stored_timeline(store)
+    with store.writing() as conn:  # the mentions table as the previous release made it
+        for statement in ("DROP INDEX ix_mentions_days", "DROP INDEX ix_mentions_place",
+                          "ALTER TABLE mentions DROP COLUMN coarse", "ALTER TABLE mentions DROP COLUMN place",
+                          "CREATE INDEX ix_mentions_region ON mentions (generation, type, long, day_lo)"):
+            conn.exec_driver_sql(statement)
+    store.close()
+    store = Store(url)
+    store.create_schema()
+    assert stored_timeline(store) == before
+    with store.reading() as conn:
+        rows = conn.execute(mentions.select()).all()
+    assert rows and all(row.coarse == (mention_from_json(row.payload).granularity not in
+                                       ("day", "week", "month", "season", "quarter")) for row in rows)
+    assert all(row.place == row.payload["place"] for row in rows)
+    assert any(row.coarse for row in rows) and any(row.place for row in rows)
+    news = load_paths([NEWS])[0]
+    for number, original in enumerate(news):
+        store.ingest(Article(id=f"copy-{number}", title=original.title, published=original.published,
+                             body=original.body + "\n\nA copy.", source="wire"), classifier)
+    assert_same_as_one_merge(store)
+    store.close()
