@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from conftest import CORPUS
 
 from timeline.articles import Article, load_paths
-from timeline.events import merge
+from timeline.events import merge, merge_keys
 from timeline.mentions import Mention
 from timeline.store import Store, article_events, event_json, events, mention_from_json, mentions
 
@@ -142,7 +142,7 @@ def test_an_answer_names_every_event_of_its_article_as_one_merge_makes_it(tmp_pa
     store.close()
 
 
-def test_a_store_from_before_the_coarse_and_place_columns_is_upgraded_in_place(tmp_path, classifier):
+def test_a_store_from_before_the_coarse_place_and_keys_columns_is_upgraded_in_place(tmp_path, classifier):
     url = f"sqlite:///{tmp_path}/store.sqlite"
     store = Store(url)
     store.create_schema()
@@ -151,6 +151,7 @@ def test_a_store_from_before_the_coarse_and_place_columns_is_upgraded_in_place(t
     with store.writing() as conn:  # the mentions table as the previous release made it
         for statement in ("DROP INDEX ix_mentions_days", "DROP INDEX ix_mentions_place",
                           "ALTER TABLE mentions DROP COLUMN coarse", "ALTER TABLE mentions DROP COLUMN place",
+                          "ALTER TABLE mentions DROP COLUMN merge_keys",
                           "CREATE INDEX ix_mentions_region ON mentions (generation, type, long, day_lo)"):
             conn.exec_driver_sql(statement)
     store.close()
@@ -162,6 +163,7 @@ def test_a_store_from_before_the_coarse_and_place_columns_is_upgraded_in_place(t
     assert rows and all(row.coarse == (mention_from_json(row.payload).granularity not in
                                        ("day", "week", "month", "season", "quarter")) for row in rows)
     assert all(row.place == row.payload["place"] for row in rows)
+    assert all(row.merge_keys == merge_keys(mention_from_json(row.payload)) for row in rows)
     assert any(row.coarse for row in rows) and any(row.place for row in rows)
     news = load_paths([NEWS])[0]
     for number, original in enumerate(news):

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from .articles import Article, ArticleError, iter_articles
-from .events import COARSE, GRANULARITY_RANK, Event, merge, rank
+from .events import COARSE, GRANULARITY_RANK, Event, merge, merge_keys, rank
 from .mentions import Classifier, Mention
 from .schemas import EventSchema, event_record
 
@@ -88,6 +88,7 @@ mentions = Table(
     # year or coarser (timeline.events.COARSE): such a mention joins only clusters of its place or article
     Column("coarse", Boolean, nullable=False),
     Column("place", Text),
+    Column("merge_keys", Text),  # what merge looks clusters up by (events.merge_keys), one a line
     Column("rules_version", String(64), nullable=False),
     Column("payload", JSON, nullable=False),
     Index("ix_mentions_days", "generation", "type", "coarse", "long", "day_lo", "day_hi"),
@@ -361,7 +362,8 @@ _FINE_LONG = _OVERLAPPING & (mentions.c.coarse == false()) & (mentions.c.long ==
 FINE_BOUNDS = [select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi)).where(condition)
                for condition in (_FINE_SHORT, _FINE_LONG)]
 _ROW = (mentions.c.id, mentions.c.payload)
-FINE_MENTIONS = [select(*_ROW).where(condition) for condition in (_FINE_SHORT, _FINE_LONG)]
+FINE_KEYS = [select(mentions.c.id, mentions.c.merge_keys).where(condition) for condition in (_FINE_SHORT, _FINE_LONG)]
+MENTIONS_BY_ID = select(*_ROW).where(mentions.c.id.in_(bindparam("ids", expanding=True)))
 COARSE_MENTIONS = select(*_ROW).where(_OVERLAPPING & (mentions.c.coarse == true()))
 PLACE_MENTIONS = select(*_ROW).where(_OF_TYPE & (mentions.c.coarse == false()) & (mentions.c.place == bindparam("place"))
                                      & mentions.c.day_lo.between(bindparam("lo"), bindparam("hi")))
@@ -407,7 +409,7 @@ def mention_row(generation: int, mention: Mention) -> dict:
     return {"generation": generation, "article_id": mention.article, "type": mention.type, "start": mention.start,
             "end": mention.end, "day_lo": lo, "day_hi": hi,
             "long": lo is not None and hi - lo > SHORT_DAYS, "coarse": rank(mention) >= COARSE,
-            "place": mention.place,
+            "place": mention.place, "merge_keys": merge_keys(mention),
             "rules_version": mention.rules_version, "payload": mention_json(mention)}
 
 
@@ -453,11 +455,16 @@ class Store:
 
     @staticmethod
     def _add_mention_columns(conn: Connection) -> None:
-        """A store from before the mentions' `coarse` and `place` columns: both filled from the stored mentions,
-        and the mentions' new indexes made (about 40 s for a million)."""
+        """A store from before the mentions' `coarse`, `place` and `merge_keys` columns: filled from the stored
+        mentions, and the mentions' new indexes made."""
         conn.execute(text("DROP INDEX IF EXISTS ix_mentions_region"))
         conn.execute(text("ALTER TABLE mentions ADD COLUMN coarse BOOLEAN NOT NULL DEFAULT false"))
         conn.execute(text("ALTER TABLE mentions ADD COLUMN place TEXT"))
+        conn.execute(text("ALTER TABLE mentions ADD COLUMN merge_keys TEXT"))
+        fill = update(mentions).where(mentions.c.id == bindparam("row")).values(merge_keys=bindparam("keys"))
+        for chunk in conn.execute(select(mentions.c.id, mentions.c.payload)).partitions(5000):
+            rows = [{"row": row_id, "keys": merge_keys(mention_from_json(payload))} for row_id, payload in chunk]
+            conn.execute(fill, rows)
         granularity = mentions.c.payload["granularity"].as_string()
         fine = sorted(name for name, number in GRANULARITY_RANK.items() if number < COARSE)
         conn.execute(update(mentions).values(place=mentions.c.payload["place"].as_string(),
@@ -1023,6 +1030,7 @@ class _Reach:
         self.article_ids: set[str] = set()
         self._articles: set[str] = set()
         self._in_region: set[int] = set()
+        self._keys: dict[tuple[int, int], tuple[dict, dict]] = {}  # by fine region: each mention's keys, each key's mentions
         self._spans: list[tuple[int, int, int]] = []  # (row id, first day, last day) of fine mentions
         self._coarse: list[Mention] = []
 
@@ -1039,7 +1047,7 @@ class _Reach:
             elif self._spans:
                 key, lo, hi = self._spans.pop()
                 if key not in self._in_region:
-                    self._take_region(*self._region(lo, hi))
+                    self._take_linked(key, lo, hi)
             else:
                 mention = self._coarse.pop()
                 lo, hi = _days(mention)
@@ -1062,14 +1070,34 @@ class _Reach:
                 return lo, hi
             lo, hi = new_lo, new_hi
 
-    def _take_region(self, lo: int, hi: int) -> None:
+    def _take_linked(self, key: int, lo: int, hi: int) -> None:
+        """The fine mentions linked to one through shared merge keys in its fine region, and the coarse
+        mentions that may join them: the only part of the region the mention can reach."""
+        region = self._region(lo, hi)
+        if region not in self._keys:
+            found = [(row, value.split("\n")) for statement in FINE_KEYS for row, value in self.conn.execute(
+                statement, {**self.params, "lo": region[0], "hi": region[1], "earliest": region[0] - SHORT_DAYS})]
+            holders: dict[str, list[int]] = {}
+            for row, names in found:
+                for name in names:
+                    holders.setdefault(name, []).append(row)
+            self._keys[region] = (dict(found), holders)
+        keys_of, holders = self._keys[region]
+        linked, todo = {key}, [key]
+        while todo:
+            for name in keys_of[todo.pop()]:
+                for other in holders[name]:
+                    if other not in linked:
+                        linked.add(other)
+                        todo.append(other)
+        self._in_region |= linked
         found = []
-        for statement in FINE_MENTIONS:
-            found += self._take(statement, lo=lo, hi=hi, earliest=lo - SHORT_DAYS)
-        self._in_region.update(key for key, _ in found)
+        for chunk in _chunks(sorted(linked)):
+            found += self._take(MENTIONS_BY_ID, ids=chunk)
         places = {m.place for _, m in found if m.place}
         articles_here = {m.article for _, m in found}
-        self._take(COARSE_MENTIONS, lo=lo, hi=hi, keep=lambda m: m.article in articles_here or m.place in places)
+        self._take(COARSE_MENTIONS, lo=region[0], hi=region[1],
+                   keep=lambda m: m.article in articles_here or m.place in places)
 
     def _take(self, statement, keep=None, **params) -> list[tuple[int, Mention]]:
         """The mentions a statement selects (those `keep` accepts), each new one added with what it leads to."""
