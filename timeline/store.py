@@ -9,13 +9,14 @@ grow without breaking stored data.
 Writes are serialized: a lock in the process, `BEGIN IMMEDIATE` on SQLite and a transaction-level
 advisory lock on PostgreSQL.
 
-Ingest is incremental. `timeline.events.merge` only puts a mention into a cluster whose first
-mention's dates overlap its own, so the mentions of one type fall into regions: runs of days
-connected through mentions' date intervals (finer than the month buckets merge looks clusters up
-by, and just as exact). A new article's mentions are merged again with the stored mentions of their
-regions only, and only those regions' events are replaced, in the same transaction as the article
-(readers see the timeline before or after a write, never a mix). A region is as large as the chain
-of overlapping mentions it holds: a year-long mention ("in 2025") joins the whole year of its type.
+Ingest is incremental. A new article's mentions are merged again with the stored mentions they can
+reach in `timeline.events.merge`, and only those mentions' events are replaced, in the same transaction
+as the article (readers see the timeline before or after a write, never a mix). What a mention can reach
+(`_Reach`): fine mentions (finer than a year) meet only in fine regions, runs of days connected through
+fine mentions' intervals, and there only through a shared merge key (person, group, country, place,
+article); coarse ones ("in 2025") only join clusters of their own place or article. So a year-wide
+mention reaches its own article's and its place's events, not the whole year of its type, and the
+events come out exactly as one merge of everything would make them (tests/test_bounded_merge.py).
 
 Mentions and events carry a generation: readers read the generation named in `meta` ("generation")
 only. Classifying the archive again (`timeline reprocess`, or changed rule files) builds a new
