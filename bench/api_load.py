@@ -148,8 +148,10 @@ class Server:
     def __init__(self, url: str, workers: int | None, threads: int, rules_dir: Path, connection_limit: int = 200):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # the per-client write limit off: every writer here comes from one address, and the run measures the store
         self.env = {**os.environ, "TIMELINE_DATABASE_URL": url, "TIMELINE_API_TOKEN": TOKEN,
-                    "TIMELINE_CORPUS_DIR": str(REPO / "corpus"), "TIMELINE_RULES_DIR": str(rules_dir)}
+                    "TIMELINE_CORPUS_DIR": str(REPO / "corpus"), "TIMELINE_RULES_DIR": str(rules_dir),
+                    "TIMELINE_WRITE_RATE": "off"}
         self.threads = threads
         self.workers = workers
         self.connection_limit = connection_limit

@@ -142,6 +142,11 @@ def _keys(mention: Mention) -> set[tuple]:
     return keys
 
 
+def merge_keys(mention: Mention) -> str:
+    """`_keys` as text, one a line: two mentions can only meet in `merge` through a key they share."""
+    return "\n".join(sorted(f"{kind}:{value}" for kind, value in _keys(mention)))
+
+
 def merge(mentions: list[Mention]) -> tuple[list[Event], list[Mention]]:
     """Cluster dated mentions into events; return (events ordered for the timeline, undated mentions)."""
     undated = sorted((m for m in mentions if m.start is None),

@@ -9,13 +9,14 @@ grow without breaking stored data.
 Writes are serialized: a lock in the process, `BEGIN IMMEDIATE` on SQLite and a transaction-level
 advisory lock on PostgreSQL.
 
-Ingest is incremental. `timeline.events.merge` only puts a mention into a cluster whose first
-mention's dates overlap its own, so the mentions of one type fall into regions: runs of days
-connected through mentions' date intervals (finer than the month buckets merge looks clusters up
-by, and just as exact). A new article's mentions are merged again with the stored mentions of their
-regions only, and only those regions' events are replaced, in the same transaction as the article
-(readers see the timeline before or after a write, never a mix). A region is as large as the chain
-of overlapping mentions it holds: a year-long mention ("in 2025") joins the whole year of its type.
+Ingest is incremental. A new article's mentions are merged again with the stored mentions they can
+reach in `timeline.events.merge`, and only those mentions' events are replaced, in the same transaction
+as the article (readers see the timeline before or after a write, never a mix). What a mention can reach
+(`_Reach`): fine mentions (finer than a year) meet only in fine regions, runs of days connected through
+fine mentions' intervals, and there only through a shared merge key (person, group, country, place,
+article); coarse ones ("in 2025") only join clusters of their own place or article. So a year-wide
+mention reaches its own article's and its place's events, not the whole year of its type, and the
+events come out exactly as one merge of everything would make them (tests/test_bounded_merge.py).
 
 Mentions and events carry a generation: readers read the generation named in `meta` ("generation")
 only. Classifying the archive again (`timeline reprocess`, or changed rule files) builds a new
@@ -37,12 +38,13 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, bindparam,
-    column, create_engine, delete, event as sa_event, false, func, insert, inspect, select, text, true, tuple_, update,
+    column, create_engine, delete, event as sa_event, false, func, insert, inspect, or_, select, text, true, tuple_,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from .articles import Article, ArticleError, iter_articles
-from .events import Event, merge
+from .events import COARSE, GRANULARITY_RANK, Event, merge, merge_keys, rank
 from .mentions import Classifier, Mention
 from .schemas import EventSchema, event_record
 
@@ -84,9 +86,14 @@ mentions = Table(
     Column("day_lo", Integer),
     Column("day_hi", Integer),
     Column("long", Boolean, nullable=False),
+    # year or coarser (timeline.events.COARSE): such a mention joins only clusters of its place or article
+    Column("coarse", Boolean, nullable=False),
+    Column("place", Text),
+    Column("merge_keys", Text),  # what merge looks clusters up by (events.merge_keys), one a line
     Column("rules_version", String(64), nullable=False),
     Column("payload", JSON, nullable=False),
-    Index("ix_mentions_region", "generation", "type", "long", "day_lo"),
+    Index("ix_mentions_days", "generation", "type", "coarse", "long", "day_lo", "day_hi"),
+    Index("ix_mentions_place", "generation", "type", "place", "day_lo"),
     Index("ix_mentions_article", "article_id", "generation"),
 )
 
@@ -345,35 +352,40 @@ def span_class(start: dt.date, end: dt.date) -> int:
     return len(SPAN_CLASSES) - 1
 
 
-def _coalesce(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping day intervals joined (days that merely touch stay apart: they cannot interact)."""
-    joined: list[list[int]] = []
-    for lo, hi in sorted(intervals):
-        if joined and lo <= joined[-1][1]:
-            joined[-1][1] = max(joined[-1][1], hi)
-        else:
-            joined.append([lo, hi])
-    return [(lo, hi) for lo, hi in joined]
-
-
-# The mentions of a type whose days overlap [lo, hi], index-friendly: short ones (at most SHORT_DAYS)
-# start no earlier than lo - SHORT_DAYS. Built once: building them per region cost more than running them.
-_OVERLAPPING = (mentions.c.generation == bindparam("generation")) & (mentions.c.type == bindparam("type")) \
-    & (mentions.c.day_lo <= bindparam("hi")) & (mentions.c.day_hi >= bindparam("lo"))
-_OVERLAPPING_SHORT = _OVERLAPPING & (mentions.c.long == false()) & (mentions.c.day_lo >= bindparam("earliest"))
-_OVERLAPPING_LONG = _OVERLAPPING & (mentions.c.long == true())
-REGION_BOUNDS = [select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi)).where(condition)
-                 for condition in (_OVERLAPPING_SHORT, _OVERLAPPING_LONG)]
-REGION_MENTIONS = [select(mentions.c.payload).where(condition) for condition in (_OVERLAPPING_SHORT, _OVERLAPPING_LONG)]
+# The fine mentions (finer than a year) of a type whose days overlap [lo, hi], index-friendly: short ones
+# (at most SHORT_DAYS) start no earlier than lo - SHORT_DAYS. Built once: building them per region cost more
+# than running them.
+_OF_TYPE = (mentions.c.generation == bindparam("generation")) & (mentions.c.type == bindparam("type"))
+_OVERLAPPING = _OF_TYPE & (mentions.c.day_lo <= bindparam("hi")) & (mentions.c.day_hi >= bindparam("lo"))
+_FINE_SHORT = _OVERLAPPING & (mentions.c.coarse == false()) & (mentions.c.long == false()) \
+    & (mentions.c.day_lo >= bindparam("earliest"))
+_FINE_LONG = _OVERLAPPING & (mentions.c.coarse == false()) & (mentions.c.long == true())
+FINE_BOUNDS = [select(func.min(mentions.c.day_lo), func.max(mentions.c.day_hi)).where(condition)
+               for condition in (_FINE_SHORT, _FINE_LONG)]
+_ROW = (mentions.c.id, mentions.c.payload)
+FINE_KEYS = [select(mentions.c.id, mentions.c.merge_keys).where(condition) for condition in (_FINE_SHORT, _FINE_LONG)]
+MENTIONS_BY_ID = select(*_ROW).where(mentions.c.id.in_(bindparam("ids", expanding=True)))
+COARSE_MENTIONS = select(*_ROW).where(_OVERLAPPING & (mentions.c.coarse == true()))
+PLACE_MENTIONS = select(*_ROW).where(_OF_TYPE & (mentions.c.coarse == false()) & (mentions.c.place == bindparam("place"))
+                                     & mentions.c.day_lo.between(bindparam("lo"), bindparam("hi")))
+# by article only (the type is told apart when read): with the type in the query, SQLite may choose the
+# place index and read every mention of the type
+ARTICLE_MENTIONS = select(*_ROW, mentions.c.type, mentions.c.day_lo).where(
+    (mentions.c.generation == bindparam("generation")) & mentions.c.article_id.in_(bindparam("ids", expanding=True)))
 
 
 SERVED_STATE = select(meta.c.key, meta.c.value).where(meta.c.key.in_(["generation", "rules_version"]))
 
-# The events a region's merge replaces: those that start and end inside it.
-REGION_EVENTS = select(events.c.id, events.c.digest).where(
-    (events.c.generation == bindparam("generation")) & events.c.span_class.in_(range(len(SPAN_CLASSES)))
-    & (events.c.type == bindparam("type")) & (events.c.start >= bindparam("first", type_=Date))
-    & (events.c.start <= bindparam("last", type_=Date)) & (events.c.end <= bindparam("last", type_=Date)))
+# The events that hold a mention of the given articles (two steps: one query joining them lets SQLite scan
+# the events), and the articles of the given events.
+ARTICLES_EVENT_IDS = select(article_events.c.event_id).where(
+    (article_events.c.generation == bindparam("generation"))
+    & article_events.c.article_id.in_(bindparam("ids", expanding=True)))
+EVENTS_DIGESTS = select(events.c.id, events.c.type, events.c.digest).where(
+    (events.c.generation == bindparam("generation")) & events.c.id.in_(bindparam("ids", expanding=True)))
+EVENT_ARTICLES = select(article_events.c.article_id).where(
+    (article_events.c.generation == bindparam("generation"))
+    & article_events.c.event_id.in_(bindparam("ids", expanding=True)))
 DELETE_LINKS = delete(article_events).where((article_events.c.generation == bindparam("generation"))
                                             & article_events.c.event_id.in_(bindparam("ids", expanding=True)))
 DELETE_EVENTS = delete(events).where((events.c.generation == bindparam("generation"))
@@ -381,8 +393,10 @@ DELETE_EVENTS = delete(events).where((events.c.generation == bindparam("generati
 PUBLISHERS = select(articles.c.id, articles.c.source).where(articles.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def _region_params(generation: int, type_name: str, lo: int, hi: int) -> dict:
-    return {"generation": generation, "type": type_name, "lo": lo, "hi": hi, "earliest": lo - SHORT_DAYS}
+# The stored events named `id` or a numbered twin `id-N` (events._dedupe_ids), for one id (a range on the
+# primary key: SQLite reads an OR of several ranges by scanning)
+TWINS = select(events.c.id).where((events.c.generation == bindparam("generation"))
+                                  & (events.c.id >= bindparam("id")) & (events.c.id < bindparam("id") + "."))
 
 
 def _chunks(items: list, size: int = 500) -> Iterator[list]:
@@ -395,7 +409,8 @@ def mention_row(generation: int, mention: Mention) -> dict:
     hi = mention.end.toordinal() if mention.end is not None else lo
     return {"generation": generation, "article_id": mention.article, "type": mention.type, "start": mention.start,
             "end": mention.end, "day_lo": lo, "day_hi": hi,
-            "long": lo is not None and hi - lo > SHORT_DAYS,
+            "long": lo is not None and hi - lo > SHORT_DAYS, "coarse": rank(mention) >= COARSE,
+            "place": mention.place, "merge_keys": merge_keys(mention),
             "rules_version": mention.rules_version, "payload": mention_json(mention)}
 
 
@@ -425,6 +440,8 @@ class Store:
                     conn.execute(delete(meta).where(meta.c.key.in_(["analysis_version", "generation"])))
                 log.info("store schema upgraded: mentions and events will be built again")
                 columns = set()
+            if columns and "mentions.coarse" not in columns:
+                self._add_mention_columns(conn)
             rebuild_events = bool(columns) and not {"events.record", "events.digest"} <= columns
             if rebuild_events:
                 # events from before their rendered records and digests: merged again from the stored mentions
@@ -436,6 +453,26 @@ class Store:
                 count = self._build_events(conn, self._served(conn), rules_version)
                 self._bump_revision(conn)
                 log.info("store schema upgraded: %d events merged again from the stored mentions", count)
+
+    @staticmethod
+    def _add_mention_columns(conn: Connection) -> None:
+        """A store from before the mentions' `coarse`, `place` and `merge_keys` columns: filled from the stored
+        mentions, and the mentions' new indexes made."""
+        conn.execute(text("DROP INDEX IF EXISTS ix_mentions_region"))
+        conn.execute(text("ALTER TABLE mentions ADD COLUMN coarse BOOLEAN NOT NULL DEFAULT false"))
+        conn.execute(text("ALTER TABLE mentions ADD COLUMN place TEXT"))
+        conn.execute(text("ALTER TABLE mentions ADD COLUMN merge_keys TEXT"))
+        fill = update(mentions).where(mentions.c.id == bindparam("row")).values(merge_keys=bindparam("keys"))
+        for chunk in conn.execute(select(mentions.c.id, mentions.c.payload)).partitions(5000):
+            rows = [{"row": row_id, "keys": merge_keys(mention_from_json(payload))} for row_id, payload in chunk]
+            conn.execute(fill, rows)
+        granularity = mentions.c.payload["granularity"].as_string()
+        fine = sorted(name for name, number in GRANULARITY_RANK.items() if number < COARSE)
+        conn.execute(update(mentions).values(place=mentions.c.payload["place"].as_string(),
+                                             coarse=or_(granularity.is_(None), granularity.not_in(fine))))
+        for index in mentions.indexes:
+            index.create(conn, checkfirst=True)
+        log.info("store schema upgraded: mentions' coarse and place columns filled")
 
     # --- transactions ---
 
@@ -690,60 +727,52 @@ class Store:
             conn.execute(insert(mentions), chunk)
         return added
 
-    # --- merging: regions of days, events replaced region by region ---
-
-    def _region(self, conn: Connection, generation: int, type_name: str, lo: int, hi: int) -> tuple[int, int]:
-        """The days reachable from [lo, hi] through stored mentions' intervals."""
-        while True:
-            new_lo, new_hi = lo, hi
-            for statement in REGION_BOUNDS:
-                low, high = conn.execute(statement, _region_params(generation, type_name, lo, hi)).one()
-                if low is not None:
-                    new_lo, new_hi = min(new_lo, low), max(new_hi, high)
-            if (new_lo, new_hi) == (lo, hi):
-                return lo, hi
-            lo, hi = new_lo, new_hi
+    # --- merging: what a change can reach, its events replaced ---
 
     def _remerge(self, conn: Connection, generation: int, rules_version: str, found: Iterable[Mention]) -> list[Event]:
-        """Merge again the regions the mentions `found` (already stored) fall in; replace their events.
-        Returns the events of those regions."""
-        intervals: dict[str, list[tuple[int, int]]] = {}
+        """Merge again whatever the mentions `found` (already stored) can change and replace those events, as a
+        merge of the whole generation would make them (see `_Reach`). Returns the events merged again: among
+        them, every event of `found`'s articles."""
+        by_type: dict[str, set[str]] = {}
         for m in found:
             if m.start is not None:
-                intervals.setdefault(m.type, []).append((m.start.toordinal(), (m.end or m.start).toordinal()))
+                by_type.setdefault(m.type, set()).add(m.article)
         touched: list[Event] = []
-        for type_name, spans in sorted(intervals.items()):
-            regions = _coalesce(spans)
-            while True:
-                grown = _coalesce(self._region(conn, generation, type_name, lo, hi) for lo, hi in regions)
-                if grown == regions:
-                    break
-                regions = grown
-            for lo, hi in regions:
-                stored = [mention_from_json(payload) for statement in REGION_MENTIONS
-                          for payload in conn.execute(statement, _region_params(generation, type_name, lo, hi))
-                          .scalars()]
-                merged, _undated = merge(stored)
-                # only what changed is written: a coarse date ("in May") makes a region of a whole
-                # month, whose thousands of events mostly come out of the merge as they went in
-                digests = {e.id: event_digest(e, rules_version) for e in merged}
-                kept = self._delete_events(conn, generation, type_name, lo, hi, digests)
-                self._insert_events(conn, generation, [e for e in merged if e.id not in kept], rules_version)
-                touched.extend(merged)
+        for type_name, article_ids in sorted(by_type.items()):
+            touched += self._remerge_type(conn, generation, rules_version, type_name, article_ids)
         return touched
 
-    @staticmethod
-    def _delete_events(conn: Connection, generation: int, type_name: str, lo: int, hi: int,
-                       keep: dict[str, str]) -> set[str]:
-        """Delete the events of a region, except those whose id and digest are in `keep`; their ids."""
-        stored = conn.execute(REGION_EVENTS, {"generation": generation, "type": type_name,
-                                              "first": dt.date.fromordinal(lo), "last": dt.date.fromordinal(hi)}).all()
-        kept = {event_id for event_id, digest in stored if keep.get(event_id) == digest}
-        ids = [event_id for event_id, _ in stored if event_id not in kept]
-        for chunk in _chunks(ids):
+    def _remerge_type(self, conn: Connection, generation: int, rules_version: str, type_name: str,
+                      article_ids: set[str]) -> list[Event]:
+        reach = _Reach(conn, generation, type_name)
+        reach.add_articles(article_ids)
+        while True:
+            reach.close()
+            merged, _undated = merge([reach.mentions[key] for key in sorted(reach.mentions)])
+            event_ids: set[str] = set()
+            for chunk in _chunks(sorted(reach.article_ids)):
+                event_ids.update(conn.execute(ARTICLES_EVENT_IDS, {"generation": generation, "ids": chunk}).scalars())
+            stored: dict[str, str] = {}  # the stored events of what was reached: replaced, unless unchanged
+            for chunk in _chunks(sorted(event_ids)):
+                stored.update((event_id, digest) for event_id, event_type, digest in conn.execute(
+                    EVENTS_DIGESTS, {"generation": generation, "ids": chunk}) if event_type == type_name)
+            twins: set[str] = set()
+            for base in sorted({e.id.split("-")[0] for e in merged}):
+                twins.update(conn.execute(TWINS, {"generation": generation, "id": base}).scalars())
+            twins -= stored.keys()
+            if not twins:
+                break
+            # an event outside with the same type, days and label: their ids are numbered together
+            # (events._dedupe_ids), so it is merged again with them
+            reach.add_articles(conn.execute(EVENT_ARTICLES, {"generation": generation, "ids": sorted(twins)}).scalars())
+        # only what changed is written
+        digests = {e.id: event_digest(e, rules_version) for e in merged}
+        kept = {event_id for event_id, digest in stored.items() if digests.get(event_id) == digest}
+        for chunk in _chunks(sorted(stored.keys() - kept)):
             conn.execute(DELETE_LINKS, {"generation": generation, "ids": chunk})
             conn.execute(DELETE_EVENTS, {"generation": generation, "ids": chunk})
-        return kept
+        self._insert_events(conn, generation, [e for e in merged if e.id not in kept], rules_version)
+        return merged
 
     @staticmethod
     def _insert_events(conn: Connection, generation: int, merged: list[Event], rules_version: str) -> None:
@@ -982,6 +1011,123 @@ class Store:
 
 
 @functools.lru_cache(maxsize=256)
+class _Reach:
+    """The stored mentions of one type that a change can reach in `timeline.events.merge`, so that merging
+    them alone gives their events exactly as merging the whole type would.
+
+    `merge` clusters the fine mentions (finer than a year) first, and a fine mention is only compared with
+    clusters whose first mention's days overlap its own: the fine mentions fall into fine regions, runs of
+    days connected through fine mentions' intervals, each clustered on its own. Then come the coarse
+    mentions (a year or coarser), which join only a cluster holding their own place or their own article
+    (events.affinity), or another coarse mention's cluster on the same terms. So the reach of a change is
+    closed under: every mention of an article reached (its events are replaced whole); the fine region of
+    every fine mention reached; the coarse mentions overlapping a region reached that name one of its places
+    or articles; for a coarse mention reached, the fine mentions of its place in the fine regions its days
+    overlap, and the coarse mentions it overlaps with its place or article. A coarse "in 2025" so reaches its
+    own article's and its city's events, not the whole year of its type."""
+
+    def __init__(self, conn: Connection, generation: int, type_name: str):
+        self.conn = conn
+        self.params = {"generation": generation, "type": type_name}
+        self.mentions: dict[int, Mention] = {}  # by row id: the order they were stored in
+        self.article_ids: set[str] = set()
+        self._articles: set[str] = set()
+        self._in_region: set[int] = set()
+        self._keys: dict[tuple[int, int], tuple[dict, dict]] = {}  # by fine region: each mention's keys, each key's mentions
+        self._spans: list[tuple[int, int, int]] = []  # (row id, first day, last day) of fine mentions
+        self._coarse: list[Mention] = []
+
+    def add_articles(self, ids: Iterable[str]) -> None:
+        self._articles |= set(ids) - self.article_ids
+
+    def close(self) -> None:
+        while self._articles or self._spans or self._coarse:
+            if self._articles:
+                ids, self._articles = sorted(self._articles), set()
+                self.article_ids.update(ids)
+                for chunk in _chunks(ids):
+                    self._take(ARTICLE_MENTIONS, ids=chunk)
+            elif self._spans:
+                key, lo, hi = self._spans.pop()
+                if key not in self._in_region:
+                    self._take_linked(key, lo, hi)
+            else:
+                mention = self._coarse.pop()
+                lo, hi = _days(mention)
+                if mention.place:  # its place's fine mentions in the fine regions its days overlap
+                    first, last = self._region(lo, lo)[0], self._region(hi, hi)[1]
+                    self._take(PLACE_MENTIONS, place=mention.place, lo=min(first, lo), hi=max(last, hi))
+                self._take(COARSE_MENTIONS, lo=lo, hi=hi, keep=lambda m: m.article == mention.article
+                           or (mention.place is not None and m.place == mention.place))
+
+    def _region(self, lo: int, hi: int) -> tuple[int, int]:
+        """The days reachable from [lo, hi] through stored fine mentions' intervals."""
+        while True:
+            new_lo, new_hi = lo, hi
+            for statement in FINE_BOUNDS:
+                low, high = self.conn.execute(statement, {**self.params, "lo": lo, "hi": hi,
+                                                          "earliest": lo - SHORT_DAYS}).one()
+                if low is not None:
+                    new_lo, new_hi = min(new_lo, low), max(new_hi, high)
+            if (new_lo, new_hi) == (lo, hi):
+                return lo, hi
+            lo, hi = new_lo, new_hi
+
+    def _take_linked(self, key: int, lo: int, hi: int) -> None:
+        """The fine mentions linked to one through shared merge keys in its fine region, and the coarse
+        mentions that may join them: the only part of the region the mention can reach."""
+        region = self._region(lo, hi)
+        if region not in self._keys:
+            found = [(row, value.split("\n")) for statement in FINE_KEYS for row, value in self.conn.execute(
+                statement, {**self.params, "lo": region[0], "hi": region[1], "earliest": region[0] - SHORT_DAYS})]
+            holders: dict[str, list[int]] = {}
+            for row, names in found:
+                for name in names:
+                    holders.setdefault(name, []).append(row)
+            self._keys[region] = (dict(found), holders)
+        keys_of, holders = self._keys[region]
+        linked, todo = {key}, [key]
+        while todo:
+            for name in keys_of[todo.pop()]:
+                for other in holders[name]:
+                    if other not in linked:
+                        linked.add(other)
+                        todo.append(other)
+        self._in_region |= linked
+        found = []
+        for chunk in _chunks(sorted(linked)):
+            found += self._take(MENTIONS_BY_ID, ids=chunk)
+        places = {m.place for _, m in found if m.place}
+        articles_here = {m.article for _, m in found}
+        self._take(COARSE_MENTIONS, lo=region[0], hi=region[1],
+                   keep=lambda m: m.article in articles_here or m.place in places)
+
+    def _take(self, statement, keep=None, **params) -> list[tuple[int, Mention]]:
+        """The mentions a statement selects (those `keep` accepts), each new one added with what it leads to."""
+        taken = []
+        for key, payload, *type_and_day in self.conn.execute(statement, {**self.params, **params}):
+            if type_and_day and (type_and_day[0] != self.params["type"] or type_and_day[1] is None):
+                continue  # ARTICLE_MENTIONS: another type, or undated
+            mention = self.mentions.get(key) or mention_from_json(payload)
+            if keep is not None and not keep(mention):
+                continue
+            taken.append((key, mention))
+            if key in self.mentions:
+                continue
+            self.mentions[key] = mention
+            if mention.article not in self.article_ids:
+                self._articles.add(mention.article)
+            if rank(mention) >= COARSE:
+                self._coarse.append(mention)
+            else:
+                self._spans.append((key, *_days(mention)))
+        return taken
+
+
+def _days(mention: Mention) -> tuple[int, int]:
+    return mention.start.toordinal(), (mention.end or mention.start).toordinal()
+
+
 def _page_statement(type_count: int, has_start: bool, has_end: bool, filters: tuple[bool, bool, bool],
                     has_after: bool, records: bool):
     """The SQL of one timeline page of a given shape, built once: an ordered, limited index scan per span
