@@ -52,10 +52,15 @@ def test_healthz(client):
     assert body["rule_errors"] == []
 
 
-def test_healthz_is_degraded_while_a_rule_file_is_refused(database_url, tmp_path):  # noqa: F811
+def served_copy_of_the_rules(database_url, tmp_path):
+    """A copy of the shipped rules, and a client of an app that checks them on every request."""
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
-    client = make_app(database_url, RULES_DIR=str(rules), RULES_CHECK_EVERY=0).test_client()
+    return rules, make_app(database_url, RULES_DIR=str(rules), RULES_CHECK_EVERY=0).test_client()
+
+
+def test_healthz_is_degraded_while_a_rule_file_is_refused(database_url, tmp_path):  # noqa: F811
+    rules, client = served_copy_of_the_rules(database_url, tmp_path)
     version = client.get("/healthz").get_json()["rules_version"]
     parade = rules / "parade.yaml"
     good = parade.read_text(encoding="utf-8")
@@ -395,9 +400,7 @@ def test_rule_reload_classifies_the_store_again(database_url, tmp_path):  # noqa
 
 
 def test_changed_rule_files_are_followed_without_a_reload(database_url, tmp_path):  # noqa: F811
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES, rules)
-    client = make_app(database_url, RULES_DIR=str(rules), RULES_CHECK_EVERY=0).test_client()
+    rules, client = served_copy_of_the_rules(database_url, tmp_path)
     old = client.get("/timeline").get_json()["rules_version"]
     parade = rules / "parade.yaml"
     parade.write_text(parade.read_text(encoding="utf-8") + "\n# edited while serving\n", encoding="utf-8")

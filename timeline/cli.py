@@ -69,19 +69,25 @@ def _print_unmatched(args) -> int:
     return 2 if errors else 0
 
 
+def _read_input(path: str | None) -> str | None:
+    """The text of FILE, or of stdin for "-"; None (after one line on stderr) when it cannot be read."""
+    if path in (None, "-"):
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{path}: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_tag(args) -> int:
     from .temporal import tag
     from .temporal.timeml import timeml_parts
 
-    if args.file in (None, "-"):
-        text = sys.stdin.read()
-    else:
-        try:
-            with open(args.file, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"{args.file}: {exc}", file=sys.stderr)
-            return 2
+    text = _read_input(args.file)
+    if text is None:
+        return 2
     found = [{"text": t.text, "begin": t.begin, "end": t.end, "type": t.type, "value": t.value,
               **({"mod": t.mod} if t.mod else {})}  # the TIMEX3 modifier, when there is one (CONTRACT)
              for t in timeml_parts(tag(text, args.dct))]
@@ -97,14 +103,8 @@ def cmd_explain(args) -> int:
     from .rulebook import RulebookInvalid
 
     name = "stdin" if args.file in (None, "-") else args.file
-    try:
-        if args.file in (None, "-"):
-            raw = sys.stdin.read()
-        else:
-            with open(args.file, encoding="utf-8") as handle:
-                raw = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+    raw = _read_input(args.file)
+    if raw is None:
         return 2
     title, text, published = "", raw, args.published
     if FRONT_MATTER.match(raw):
