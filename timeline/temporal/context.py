@@ -49,6 +49,13 @@ class TenseReader:
             r"(?<![\w'’])(?:" + "|".join(deferral) + r")(?:\s+[\w'’,]+){0,5}?\s+(?:until|till|to|through|into)"
             r"\s+(?:on\s+|the\s+|next\s+)?$", regex.I) if deferral else None
         self.reporting = {str(w).lower() for w in lists.get("reporting_verbs", [])}
+        nouns = "|".join(regex.escape(str(w)) for w in lists.get("intention_nouns", [])) or "(?!)"
+        # "an agreement to acquire the bank in January": the infinitive after the noun lies ahead
+        self.intention_noun = recache.compile_regex(
+            rf"(?<![\w'’-])(?i:{nouns})\s+(?P<to>to)\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
+        # "gave Cyprus until Monday to raise the money": a deadline for what is still to be done
+        self.deadline_before = recache.compile_regex(r"(?<![\w'’])(?:until|till|by)\s+$", regex.I)
+        self.infinitive_next = recache.compile_regex(rf"\s+to\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}\b")
         # "delaying Wednesday's deadline", "postponed Sunday's vote": what is put off still lies ahead
         self.deferred_object = regex.compile(
             r"(?<![\w'’])(?:" + "|".join(deferral) + r")\s+(?:the\s+)?$", regex.I) if deferral else None
@@ -140,7 +147,8 @@ class TenseReader:
                     and s[out[-1][0]:out[-1][2]].lower() == "had":
                 continue  # "had been scheduled to expire": the past perfect governs
             out.append((start, kind, end))
-        return out
+        extra = [(m.start("to"), "future", m.end("to")) for m in self.intention_noun.finditer(s)]
+        return sorted(out + extra) if extra else out
 
     def tense(self, text: str, begin: int, end: int, mode: str = "sentence", cues=None) -> str | None:
         """The nearest cue in the clause (left first), else in the sentence.  `mode="phrase"`: the
@@ -153,6 +161,8 @@ class TenseReader:
             return "future"   # "Meet me Sunday at noon," he wrote: a plan, ahead of the quote's time
         if self.deferred is not None and self.deferred.search(text, max(0, begin - 70), begin):
             return "future"   # "the vote was postponed until Friday": moved ahead, even in the past
+        if self.deadline_before.search(text, max(0, begin - 8), begin) and self._infinitive_next(text, end):
+            return "future"   # "had given Cyprus until Monday to raise the money": a deadline
         key = s_start, s_end = _sentence(text, begin, end)
         found = cues.get(key) if cues is not None else None
         if found is None:   # the cues of the sentence, as offsets in the text
@@ -190,6 +200,10 @@ class TenseReader:
             return rc[0][1]
         return None
 
+
+    def _infinitive_next(self, text: str, end: int) -> bool:
+        """True when "to <verb>" follows right after the expression ("until Monday to respond")."""
+        return self.infinitive_next.match(text, end) is not None
 
     def defers(self, text: str, begin: int) -> bool:
         """True when a deferral verb takes the expression's phrase as its object."""
