@@ -53,6 +53,10 @@ class TenseReader:
         # "an agreement to acquire the bank in January": the infinitive after the noun lies ahead
         self.intention_noun = recache.compile_regex(
             rf"(?<![\w'’-])(?i:{nouns})\s+(?P<to>to)\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}(?:\s|$)")
+        mandative = "|".join(regex.escape(str(w)) for w in lists.get("mandative_verbs", [])) or "(?!)"
+        # "ordered that the company pay by Friday": a command's that-clause lies ahead, unless a
+        # verb of its own in the past comes nearer the date ("ruled that the firm had paid")
+        self.mandative = recache.compile_regex(rf"(?<![\w'’-])(?i:{mandative})\s+(?P<to>that)\s")
         # "gave Cyprus until Monday to raise the money": a deadline for what is still to be done
         self.deadline_before = recache.compile_regex(r"(?<![\w'’])(?:until|till|by)\s+$", regex.I)
         self.infinitive_next = recache.compile_regex(rf"\s+to\s+(?!(?:{not_verbs})\b)[a-z]{{2,}}\b")
@@ -147,7 +151,13 @@ class TenseReader:
                     and s[out[-1][0]:out[-1][2]].lower() == "had":
                 continue  # "had been scheduled to expire": the past perfect governs
             out.append((start, kind, end))
-        extra = [(m.start("to"), "future", m.end("to")) for m in self.intention_noun.finditer(s)]
+        extra = [(m.start("to"), "future", m.end("to")) for m in self.mandative.finditer(s)]
+        starts = [c[0] for c in out]
+        for m in self.intention_noun.finditer(s):
+            i = bisect.bisect_left(starts, m.start()) - 1
+            if i >= 0 and s[out[i][0]:out[i][2]].lower() in self.reporting:
+                continue   # "announced his plans to impose tariffs Thursday": the date is the announcing
+            extra.append((m.start("to"), "future", m.end("to")))
         return sorted(out + extra) if extra else out
 
     def tense(self, text: str, begin: int, end: int, mode: str = "sentence", cues=None) -> str | None:

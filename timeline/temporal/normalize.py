@@ -182,7 +182,26 @@ def n_month(g, m, rule, ctx):
         p = _resolve_month(mon, g.get("rel"), ctx, m)
     if rule.params.get("day_unknown") and p is not None:   # "that March day": a day in that month
         p = Period(f"{p.value}-XX", "month", p.first, p.last)
+    if g.get("wk") and p is not None:
+        p = _week_of_month(p, str(g["wk"]).lower())
     return "DATE", p
+
+
+WEEK_OF_MONTH = {"first": (1, "START"), "second": (2, None), "third": (3, None), "fourth": (4, None),
+                 "last": (-1, "END"), "final": (-1, "END")}
+
+
+def _week_of_month(p: Period, which: str) -> Period:
+    """"the first week of June": the month's value (TIMEX3 has no week of a month), its first
+    seven days as the interval; "the last week" its last seven."""
+    n, mod = WEEK_OF_MONTH[which]
+    if n > 0:
+        first = p.first + datetime.timedelta(days=7 * (n - 1))
+        last = min(p.last, first + datetime.timedelta(days=6))
+    else:
+        last = p.last
+        first = last - datetime.timedelta(days=6)
+    return Period(p.value, "month", first, last, mod)
 
 
 @normaliser
@@ -340,6 +359,8 @@ def n_weekday(g, m, rule, ctx):
         ref = ctx.reference("D")   # "the previous Friday": the one before the day the story is on
         base = ref.first if ref is not None else None
     d = _weekday(int(g["wd"]), g.get("rel"), ctx, m, base)
+    if g.get("shift"):   # "the day before last Tuesday's hearing": one day from the weekday
+        d += datetime.timedelta(days=-1 if str(g["shift"]).lower() == "before" else 1)
     p = cal.day(d)
     typ = rule.type
     if g.get("dp") and rule.params.get("day_part_in_value", True):
